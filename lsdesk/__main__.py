@@ -1,0 +1,3 @@
+from lsdesk.cli import main
+
+main()

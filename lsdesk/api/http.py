@@ -1,0 +1,93 @@
+"""Request and response helpers shared by the handlers: JSON bodies, parameters, errors."""
+
+import json
+
+from bottle import HTTPResponse, request
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class ApiError(Exception):
+    """An error a client caused; becomes {"detail": ..., "status": ...} with that status."""
+
+    def __init__(self, status, detail):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def json_response(body, status=200, headers=None):
+    return HTTPResponse(_compact(body), status=status,
+                        headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def error_body(status, detail):
+    return {"detail": detail, "status": status}
+
+
+def no_content():
+    return HTTPResponse(status=204)
+
+
+def is_json_request():
+    return request.content_type.split(";")[0].strip().lower() == "application/json"
+
+
+def read_json(required=True):
+    """The request body parsed as JSON; a 400 that says where it is broken otherwise."""
+    raw = request.body.read()
+    if not raw.strip():
+        if required:
+            raise ApiError(400, "The request body is empty; send JSON with Content-Type: application/json")
+        return None
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError as error:
+        raise ApiError(400, f"The request body is not UTF-8: byte {error.start}") from None
+    except ValueError as error:
+        raise ApiError(400, f"The request body is not valid JSON: {error}") from None
+
+
+def read_json_object():
+    body = read_json()
+    if not isinstance(body, dict):
+        raise ApiError(400, f"The request body must be a JSON object, not {_json_type(body)}")
+    return body
+
+
+def _json_type(value):
+    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def param(name, default=None):
+    """A query-string (or form) parameter."""
+    value = request.query.get(name)
+    if value is None and request.content_type.startswith("application/x-www-form-urlencoded"):
+        value = request.forms.get(name)
+    return default if value is None else value
+
+
+def int_param(name, default, minimum=None, status=400):
+    raw = param(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"Parameter {name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ApiError(status, f"Parameter {name} must be at least {minimum}, got {value}")
+    return value
+
+
+def is_true(value):
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def path_id(raw, what):
+    """A numeric id from the URL; anything else names no object, so it is a 404."""
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(404, f"{what} {raw!r} not found") from None

@@ -1,0 +1,115 @@
+"""Builds the Bottle app: the routes of every resource, JSON errors, and the local-server safety checks."""
+
+import logging
+import traceback
+from urllib.parse import urlsplit
+
+import bottle
+from bottle import HTTPResponse, request
+
+from lsdesk.api import completions, helpers, models, project, tasks
+from lsdesk.api.http import ApiError, error_body, json_response
+
+log = logging.getLogger("lsdesk")
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+_SAFE_METHODS = {"GET", "HEAD"}
+
+
+def make_app(workspace, bind_host="127.0.0.1", port=None):
+    """The WSGI app serving `workspace`; `bind_host` and `port` say which Host/Origin are ours."""
+    app = bottle.Bottle(catchall=False)
+    app.install(_json_errors)
+    app.add_hook("before_request", _local_only(_allowed_hosts(bind_host), port))
+    app.default_error_handler = _bottle_error
+    for resource in (project, tasks, completions, models, helpers):
+        resource.add_routes(app, workspace)
+    return _StripTrailingSlash(app)
+
+
+def _allowed_hosts(bind_host):
+    hosts = set(_LOOPBACK_HOSTS)
+    if bind_host not in ("0.0.0.0", "::", ""):
+        hosts.add(bind_host.strip("[]"))
+    return hosts
+
+
+def _host_name(netloc):
+    """'localhost:8080' -> 'localhost', '[::1]:80' -> '::1'."""
+    try:
+        return (urlsplit(f"//{netloc}").hostname or "").lower()
+    except ValueError:
+        return None
+
+
+def _local_only(hosts, port):
+    """Refuse DNS-rebinding requests (a foreign Host) and cross-site requests (a foreign Origin).
+
+    curl and other scripts send no Origin and keep working; our own pages send our origin.
+    """
+
+    def check():
+        host = request.get_header("Host")
+        if host is not None and _host_name(host) not in hosts:
+            raise _refusal(f"Host {host!r} is not this server; lsdesk answers only on {sorted(hosts)}")
+        origin = request.get_header("Origin")
+        if origin is not None and not _is_our_origin(origin, hosts, port):
+            raise _refusal(f"Requests from the web page at {origin!r} are not allowed")
+        fetch_site = request.get_header("Sec-Fetch-Site")
+        if origin is None and fetch_site in ("cross-site", "same-site") and request.method not in _SAFE_METHODS:
+            raise _refusal("Requests from other web sites are not allowed")
+
+    return check
+
+
+def _is_our_origin(origin, hosts, port):
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in hosts:
+        return False
+    return port is None or (parts.port or 80) == port
+
+
+def _refusal(detail):
+    return json_response(error_body(403, detail), status=403)
+
+
+def _json_errors(callback):
+    """Every failure of a handler becomes a JSON body; no traceback reaches a client."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except ApiError as error:
+            return json_response(error_body(error.status, error.detail), status=error.status)
+        except HTTPResponse:
+            raise
+        except Exception:
+            log.error("%s %s failed:\n%s", request.method, request.path, traceback.format_exc())
+            return json_response(error_body(500, "Internal error; the server log has the details"), status=500)
+
+    return wrapper
+
+
+def _bottle_error(error):
+    """Bottle's own errors (no such route, wrong method) as JSON too."""
+    if error.status_code == 404:
+        detail = f"No such URL: {request.path}"
+    elif error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.path}"
+    else:
+        detail = str(error.body or error.status_line)
+    bottle.response.content_type = "application/json"
+    return json_response(error_body(error.status_code, detail), status=error.status_code).body
+
+
+class _StripTrailingSlash:
+    """Label Studio 0.8 answers every route with and without a trailing slash."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if len(path) > 1 and path.endswith("/"):
+            environ["PATH_INFO"] = path.rstrip("/") or "/"
+        return self.app(environ, start_response)

@@ -1,0 +1,666 @@
+"""One project file: every SQL statement the API needs, behind a single writer and pooled readers.
+
+Writes take one lock and one connection, so "database is locked" cannot happen inside the
+app; each write is committed with synchronous=FULL and checkpointed into the main file
+before it returns, so a copy of the .lsdesk file made right after a 2xx holds that write.
+Reads use a pool of connections and see the last committed state (WAL).
+"""
+
+import json
+import queue
+import random
+import sqlite3
+import threading
+import time
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from lsdesk import settings as defaults
+from lsdesk.store.schema import ProjectFileError, migrate
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+SETTINGS_DEFAULTS = {
+    "title": defaults.DEFAULT_PROJECT_TITLE,
+    "description": "",
+    "label_config": None,
+    "label_config_updated": False,
+    "instruction": "",
+    "sampling": defaults.DEFAULT_SAMPLING,
+    "allow_delete_completions": True,
+}
+
+# Result types whose labels Label Studio 0.8 ignores when checking a new config (§4.3).
+_UNCHECKED_RESULT_TYPES = {"relation", "rating", "pairwise"}
+
+# Keys of a completion the server owns; a client's copies of them are dropped.
+_SERVER_COMPLETION_KEYS = {"id", "created_at", "updated_at", "was_cancelled", "skipped"}
+
+_TASK_COLUMNS = "id, data, meta, completions, cancelled, completed_at"
+_COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, completed_by, created_at, updated_at"
+_PREDICTION_COLUMNS = "id, task_id, body, created_at"
+
+# Each order of GET /api/tasks is a list of segments: labeled tasks in the order asked
+# for, then the unlabeled ones by id (Label Studio puts tasks without completions last).
+# A segment names its index and its ORDER BY forwards and backwards, so any page is
+# read from whichever end is nearer.
+_LABELED = ("completions > 0", "completed_tasks")
+_UNLABELED = ("completions = 0", "unlabeled_tasks")
+_ORDERS = {
+    "completed_at": [
+        (_LABELED, "tasks_by_completed_at", "completed_at, id", "completed_at DESC, id DESC"),
+        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
+    ],
+    "-completed_at": [
+        (_LABELED, "tasks_by_completed_at", "completed_at DESC, id DESC", "completed_at, id"),
+        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
+    ],
+    # Ties between equal cancelled counts go to the newest completion first, as in 0.8.
+    "has_cancelled_completions": [
+        (_LABELED, "tasks_by_cancelled_newest",
+         "cancelled, completed_at DESC, id DESC", "cancelled DESC, completed_at, id"),
+        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
+    ],
+    "-has_cancelled_completions": [
+        (_LABELED, "tasks_by_cancelled",
+         "cancelled DESC, completed_at DESC, id DESC", "cancelled, completed_at, id"),
+        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
+    ],
+}
+TASK_ORDERS = ("id", "-id", *_ORDERS)
+
+
+def now():
+    return int(time.time())
+
+
+def format_completed_at(seconds):
+    """Label Studio 0.8 shows completed_at in the server's local time."""
+    return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class ProjectStore:
+    """A project file opened for the app. Thread-safe; close() when done."""
+
+    def __init__(self, path, create=False):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise ProjectFileError(f"{self.path} does not exist")
+        if create and self.path.exists():
+            raise ProjectFileError(f"{self.path} already exists")
+        self._lock = threading.Lock()
+        self._readers = queue.SimpleQueue()
+        try:
+            self._writer = self._connect()
+        except sqlite3.Error as error:
+            raise ProjectFileError(f"{self.path} is not an lsdesk project file or cannot be read ({error})") from None
+        try:
+            self.backup_path = migrate(self.path, self._writer)
+            self._writer.execute("PRAGMA journal_mode = WAL")
+            if create:
+                self._initialise_settings()
+        except BaseException:
+            self._writer.close()
+            raise
+
+    # -- connections -------------------------------------------------------------------
+
+    def _connect(self):
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {defaults.BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_size_limit = 67108864")
+        return conn
+
+    @contextmanager
+    def _read(self):
+        """A connection holding one read snapshot for the duration of the block."""
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+            conn.execute("PRAGMA query_only = 1")
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+            self._readers.put(conn)
+
+    @contextmanager
+    def _write(self):
+        """The one writer: a transaction that is durable in the main file once the block ends."""
+        with self._lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            _busy, wal_frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if copied < wal_frames:
+                # A reader held an older snapshot; wait for it so the main file is whole.
+                conn.execute("PRAGMA wal_checkpoint(FULL)")
+
+    def close(self):
+        with self._lock:
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._writer.close()
+            while True:
+                try:
+                    self._readers.get_nowait().close()
+                except queue.Empty:
+                    break
+
+    # -- settings and counts -----------------------------------------------------------
+
+    def _initialise_settings(self):
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                [("uuid", json.dumps(str(uuid.uuid4()))), ("created_at", json.dumps(now()))],
+            )
+
+    def settings(self):
+        with self._read() as conn:
+            stored = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+        return {**SETTINGS_DEFAULTS, **stored}
+
+    def update_settings(self, changes):
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(key, json.dumps(value)) for key, value in changes.items()],
+            )
+
+    def counts(self):
+        with self._read() as conn:
+            counts = dict(conn.execute("SELECT name, value FROM counters"))
+        counts["unlabeled_tasks"] = counts["tasks"] - counts["completed_tasks"]
+        return counts
+
+    def data_keys_in_every_task(self):
+        """The data keys all tasks share, or None when there are no tasks."""
+        with self._read() as conn:
+            key_sets = [json.loads(keys) for (keys,) in conn.execute("SELECT keys FROM data_key_sets")]
+        if not key_sets:
+            return None
+        return set.intersection(*(set(keys) for keys in key_sets))
+
+    def result_schema(self):
+        """(from_name, to_name, type, label or None) for everything stored completions use."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT from_name, to_name, type, label FROM result_labels").fetchall()
+        return [(f, t, kind, label or None) for f, t, kind, label in rows]
+
+    # -- reading tasks -----------------------------------------------------------------
+
+    def task(self, task_id):
+        with self._read() as conn:
+            tasks = _load_tasks(conn, [task_id])
+        return tasks[0] if tasks else None
+
+    def task_exists(self, task_id):
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone() is not None
+
+    def tasks_page(self, page, page_size, order="id"):
+        """One page (1-based) of tasks in one of TASK_ORDERS, without scanning the table."""
+        offset = (page - 1) * page_size
+        with self._read() as conn:
+            counts = dict(conn.execute("SELECT name, value FROM counters"))
+            counts["unlabeled_tasks"] = counts["tasks"] - counts["completed_tasks"]
+            if order in ("id", "-id"):
+                ids = _ids_in_id_order(conn, counts["tasks"], offset, page_size, order == "-id")
+            else:
+                ids = []
+                for (where, size_name), index, forward, backward in _ORDERS[order]:
+                    size = counts[size_name]
+                    wanted = page_size - len(ids)
+                    ids += _segment_ids(conn, where, index, forward, backward, size, offset, wanted)
+                    offset = max(0, offset - size)
+            return _load_tasks(conn, ids)
+
+    def iter_tasks(self, chunk=1000):
+        """Every task in id order, read in short snapshots so writers are never held up."""
+        last = 0
+        while True:
+            with self._read() as conn:
+                ids = [row[0] for row in conn.execute(
+                    "SELECT id FROM tasks WHERE id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                tasks = _load_tasks(conn, ids)
+            if not tasks:
+                return
+            yield from tasks
+            last = ids[-1]
+
+    def completed_task_ids(self):
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT id FROM tasks INDEXED BY tasks_by_id WHERE completions > 0 ORDER BY id")]
+
+    def next_task_id(self, sampling):
+        """The task to label next, or None when every task has a completion."""
+        with self._read() as conn:
+            if sampling.startswith("prediction-score-"):
+                direction = "" if sampling == "prediction-score-min" else " DESC"
+                row = conn.execute(
+                    "SELECT id FROM tasks INDEXED BY tasks_unlabeled_by_score "
+                    "WHERE completions = 0 AND score IS NOT NULL "
+                    f"ORDER BY score{direction}, id{direction} LIMIT 1").fetchone()
+                if row:
+                    return row[0]
+            first = "SELECT id FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0"
+            if sampling == "uniform":
+                low, high = conn.execute(
+                    "SELECT min(id), max(id) FROM tasks INDEXED BY tasks_unlabeled "
+                    "WHERE completions = 0").fetchone()
+                if low is None:
+                    return None
+                # Uniform over the id range of unlabeled tasks: a task right after a run
+                # of labeled ones is a little likelier, which a labeler cannot notice and
+                # which keeps this one index look-up at any project size.
+                start = random.randint(low, high)
+                row = conn.execute(f"{first} AND id >= ? ORDER BY id LIMIT 1", (start,)).fetchone()
+                return row[0]
+            row = conn.execute(f"{first} ORDER BY id LIMIT 1").fetchone()
+            return row[0] if row else None
+
+    # -- writing tasks -----------------------------------------------------------------
+
+    def import_tasks(self, tasks):
+        """Store validated tasks ({"data", "meta", "completions", "predictions"}) in one transaction.
+
+        `tasks` may be a generator; if it raises, nothing is stored.
+        """
+        started = now()
+        encode = _compact
+        with self._write() as conn:
+            first_id = task_id = _next_id(conn, "tasks")
+            insert = _task_insert(_uuid_prefix())
+            rows, key_sets = [], Counter()
+            completions, predictions = [], []
+            for task in tasks:
+                data, meta = task["data"], task.get("meta")
+                rows.append((task_id, encode(data), None if meta is None else encode(meta), started))
+                key_sets[tuple(data) if type(data) is dict else ()] += 1
+                if task.get("completions"):
+                    completions += [(task_id, completion) for completion in task["completions"]]
+                if task.get("predictions"):
+                    predictions += [(task_id, prediction) for prediction in task["predictions"]]
+                task_id += 1
+                if len(rows) >= defaults.IMPORT_BATCH:
+                    conn.executemany(insert, rows)
+                    rows.clear()
+            conn.executemany(insert, rows)
+            task_count = task_id - first_id
+            _add_key_sets(conn, key_sets)
+            _insert_completions(conn, completions, started)
+            _insert_predictions(conn, predictions, started)
+            labeled = _refresh_tasks(conn, {t for t, _ in completions}, started)
+            _refresh_scores(conn, {t for t, _ in predictions})
+            _bump(conn, tasks=task_count, completed_tasks=labeled, completions=len(completions),
+                  predictions=len(predictions))
+        return {
+            "task_count": task_count,
+            "completion_count": len(completions),
+            "prediction_count": len(predictions),
+            "first_id": first_id,
+            "last_id": task_id - 1,
+        }
+
+    def replace_task(self, task_id, task):
+        """Overwrite a task's data and meta, and its completions/predictions when given."""
+        stamp = now()
+        with self._write() as conn:
+            old = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            if old is None:
+                return None
+            _add_key_sets(conn, Counter({_key_set(json.loads(old[0])): -1, _key_set(task["data"]): 1}))
+            conn.execute(
+                "UPDATE tasks SET data = ?, meta = ?, updated_at = ? WHERE id = ?",
+                (_compact(task["data"]), None if task.get("meta") is None else _compact(task["meta"]),
+                 stamp, task_id))
+            if "completions" in task:
+                was_labeled = _delete_completions_of(conn, [task_id])
+                _insert_completions(conn, [(task_id, c) for c in task["completions"]], stamp)
+                now_labeled = _refresh_tasks(conn, {task_id}, stamp)
+                _bump(conn, completed_tasks=now_labeled - was_labeled,
+                      completions=len(task["completions"]))
+            if "predictions" in task:
+                removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
+                _insert_predictions(conn, [(task_id, p) for p in task["predictions"]], stamp)
+                _refresh_scores(conn, {task_id})
+                _bump(conn, predictions=len(task["predictions"]) - removed)
+        return self.task(task_id)
+
+    def delete_task(self, task_id):
+        with self._write() as conn:
+            row = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            if row is None:
+                return False
+            was_labeled = _delete_completions_of(conn, [task_id])
+            removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
+            conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
+            conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+            _add_key_sets(conn, Counter({_key_set(json.loads(row[0])): -1}))
+            _bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed)
+        return True
+
+    def delete_all_tasks(self):
+        with self._write() as conn:
+            for table in ("tasks", "completions", "predictions", "drafts", "data_key_sets", "result_labels"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("UPDATE counters SET value = 0")
+
+    # -- completions -------------------------------------------------------------------
+
+    def add_completion(self, task_id, completion, cancelled, completed_by):
+        """Store a new completion; returns its id, or None when the task does not exist."""
+        stamp = now()
+        with self._write() as conn:
+            if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
+                return None
+            was_labeled = _is_labeled(conn, task_id)
+            body = {k: v for k, v in completion.items() if k not in _SERVER_COMPLETION_KEYS}
+            cursor = conn.execute(
+                "INSERT INTO completions (uuid, task_id, body, was_cancelled, completed_by, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (str(uuid.uuid4()), task_id, _compact(body), int(cancelled), completed_by, stamp, stamp))
+            _count_labels(conn, body["result"], +1)
+            _refresh_tasks(conn, {task_id}, stamp)
+            _bump(conn, completions=1, completed_tasks=1 - was_labeled)
+            return cursor.lastrowid
+
+    def update_completion(self, task_id, completion_id, changes, cancelled=None):
+        """Merge `changes` into a completion; returns it, or None when there is no such completion."""
+        stamp = now()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT body, was_cancelled FROM completions WHERE id = ? AND task_id = ?",
+                (completion_id, task_id)).fetchone()
+            if row is None:
+                return None
+            body = json.loads(row[0])
+            _count_labels(conn, body["result"], -1)
+            body.update((k, v) for k, v in changes.items() if k not in _SERVER_COMPLETION_KEYS)
+            _count_labels(conn, body["result"], +1)
+            conn.execute(
+                "UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
+                (_compact(body), row[1] if cancelled is None else int(cancelled), stamp, completion_id))
+            _refresh_tasks(conn, {task_id}, stamp)
+            return _completion_json(conn.execute(
+                f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone())
+
+    def delete_completion(self, task_id, completion_id):
+        stamp = now()
+        with self._write() as conn:
+            row = conn.execute("SELECT body FROM completions WHERE id = ? AND task_id = ?",
+                               (completion_id, task_id)).fetchone()
+            if row is None:
+                return False
+            _count_labels(conn, json.loads(row[0])["result"], -1)
+            conn.execute("DELETE FROM completions WHERE id = ?", (completion_id,))
+            still_labeled = _refresh_tasks(conn, {task_id}, stamp)
+            _bump(conn, completions=-1, completed_tasks=still_labeled - 1)
+        return True
+
+    def delete_task_completions(self, task_id):
+        """Delete every completion of a task; False when the task does not exist."""
+        stamp = now()
+        with self._write() as conn:
+            if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
+                return False
+            was_labeled = _delete_completions_of(conn, [task_id])
+            _refresh_tasks(conn, {task_id}, stamp)
+            _bump(conn, completed_tasks=-was_labeled)
+        return True
+
+    def delete_all_completions(self):
+        stamp = now()
+        with self._write() as conn:
+            conn.execute("DELETE FROM completions")
+            conn.execute("DELETE FROM result_labels")
+            conn.execute(
+                "UPDATE tasks SET completions = 0, cancelled = 0, completed_at = NULL, updated_at = ? "
+                "WHERE completions > 0", (stamp,))
+            conn.execute("UPDATE counters SET value = 0 WHERE name IN ('completions', 'completed_tasks')")
+
+
+# -- helpers that run inside a read or write transaction ---------------------------------
+
+
+def _next_id(conn, table):
+    """The id SQLite's AUTOINCREMENT will hand out next (we hold the write lock)."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    highest = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    return max(row[0] if row else 0, highest or 0) + 1
+
+
+def _uuid_prefix():
+    """Random first 20 hex digits shared by one import; the task id makes each uuid unique."""
+    hex_digits = uuid.uuid4().hex
+    return f"{hex_digits[:8]}-{hex_digits[8:12]}-4{hex_digits[13:16]}-a{hex_digits[17:20]}-"
+
+
+def _task_insert(uuid_prefix):
+    """INSERT for rows (id, data, meta, timestamp); SQLite formats each uuid from the prefix and id."""
+    return (
+        "INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at) "
+        f"VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4)"
+    )
+
+
+def _key_set(data):
+    return tuple(data) if isinstance(data, dict) else ()
+
+
+def _add_key_sets(conn, key_sets):
+    """Keep a histogram of tasks' data key sets, so "keys every task has" is exact and cheap."""
+    merged = Counter()
+    for keys, count in key_sets.items():
+        merged[_compact(sorted(keys))] += count
+    conn.executemany(
+        "INSERT INTO data_key_sets (keys, tasks) VALUES (?, ?) "
+        "ON CONFLICT (keys) DO UPDATE SET tasks = tasks + excluded.tasks",
+        list(merged.items()))
+    conn.execute("DELETE FROM data_key_sets WHERE tasks <= 0")
+
+
+def _bump(conn, **deltas):
+    conn.executemany("UPDATE counters SET value = value + ? WHERE name = ?",
+                     [(delta, name) for name, delta in deltas.items() if delta])
+
+
+def _is_labeled(conn, task_id):
+    return conn.execute("SELECT completions > 0 FROM tasks WHERE id = ?", (task_id,)).fetchone()[0]
+
+
+def _timestamp(value, fallback):
+    """Unix seconds from an imported completion's int or ISO-8601 timestamp."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+        except ValueError:
+            pass
+    return fallback
+
+
+def _insert_completions(conn, completions, stamp):
+    rows = []
+    for task_id, completion in completions:
+        body = {k: v for k, v in completion.items() if k not in _SERVER_COMPLETION_KEYS}
+        cancelled = bool(completion.get("was_cancelled") or completion.get("skipped"))
+        created = _timestamp(completion.get("created_at"), stamp)
+        rows.append((str(uuid.uuid4()), task_id, _compact(body), int(cancelled), None,
+                     created, _timestamp(completion.get("updated_at"), created)))
+        _count_labels(conn, body["result"], +1)
+    conn.executemany(
+        "INSERT INTO completions (uuid, task_id, body, was_cancelled, completed_by, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _insert_predictions(conn, predictions, stamp):
+    rows = []
+    for task_id, prediction in predictions:
+        score = prediction.get("score")
+        if not isinstance(score, (int, float)) or isinstance(score, bool):
+            score = None
+        body = {k: v for k, v in prediction.items() if k not in ("id", "created_at")}
+        rows.append((str(uuid.uuid4()), task_id, _compact(body), score,
+                     _text_or_none(prediction.get("model_version")),
+                     _text_or_none(prediction.get("created_by")), stamp))
+    conn.executemany(
+        "INSERT INTO predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _text_or_none(value):
+    return None if value is None else str(value)
+
+
+def _delete_completions_of(conn, task_ids):
+    """Delete the tasks' completions (keeping label counts right); returns how many tasks were labeled."""
+    labeled = 0
+    for task_id in task_ids:
+        for (body,) in conn.execute("SELECT body FROM completions WHERE task_id = ?", (task_id,)).fetchall():
+            _count_labels(conn, json.loads(body)["result"], -1)
+        removed = conn.execute("DELETE FROM completions WHERE task_id = ?", (task_id,)).rowcount
+        labeled += removed > 0
+        _bump(conn, completions=-removed)
+    return labeled
+
+
+def _refresh_tasks(conn, task_ids, stamp):
+    """Recompute the completion columns of tasks; returns how many of them are now labeled."""
+    conn.executemany(
+        "UPDATE tasks SET "
+        "completions = (SELECT count(*) FROM completions WHERE task_id = tasks.id), "
+        "cancelled = (SELECT count(*) FROM completions WHERE task_id = tasks.id AND was_cancelled), "
+        "completed_at = (SELECT max(created_at) FROM completions WHERE task_id = tasks.id), "
+        "updated_at = ? WHERE id = ?",
+        [(stamp, task_id) for task_id in task_ids])
+    labeled = 0
+    for chunk in _batches(list(task_ids)):
+        marks = ",".join("?" * len(chunk))
+        labeled += conn.execute(
+            f"SELECT count(*) FROM tasks WHERE id IN ({marks}) AND completions > 0", chunk).fetchone()[0]
+    return labeled
+
+
+def _refresh_scores(conn, task_ids):
+    conn.executemany(
+        "UPDATE tasks SET score = (SELECT avg(score) FROM predictions WHERE task_id = tasks.id) WHERE id = ?",
+        [(task_id,) for task_id in task_ids])
+
+
+def _batches(items, size=500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _count_labels(conn, result, sign):
+    """Add or remove a completion's results in the tally a new config is checked against."""
+    tally = Counter()
+    for item in result:
+        if not isinstance(item, dict) or item.get("type") in _UNCHECKED_RESULT_TYPES:
+            continue
+        from_name, to_name, kind = item.get("from_name"), item.get("to_name"), item.get("type")
+        if not all(isinstance(v, str) for v in (from_name, to_name, kind)):
+            continue
+        value = item.get("value")
+        labels = value.get(kind) if isinstance(value, dict) else None
+        labels = [label for label in labels if isinstance(label, str)] if isinstance(labels, list) else []
+        for label in labels or [""]:
+            tally[(from_name, to_name, kind, label)] += sign
+    if not tally:
+        return
+    conn.executemany(
+        "INSERT INTO result_labels (from_name, to_name, type, label, uses) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET uses = uses + excluded.uses",
+        [(*key, uses) for key, uses in tally.items()])
+    if sign < 0:
+        conn.execute("DELETE FROM result_labels WHERE uses <= 0")
+
+
+def _ids_in_id_order(conn, total, offset, limit, descending):
+    low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
+    if low is None or offset >= total:
+        return []
+    count = min(limit, total - offset)
+    if high - low + 1 == total:
+        # No gaps (nothing deleted): a page is arithmetic.
+        if descending:
+            return list(range(high - offset, high - offset - count, -1))
+        return list(range(low + offset, low + offset + count))
+    forward, backward = ("id DESC", "id") if descending else ("id", "id DESC")
+    return _segment_ids(conn, "1", "tasks_by_id", forward, backward, total, offset, limit)
+
+
+def _segment_ids(conn, where, index, forward, backward, size, offset, limit):
+    """Ids at [offset, offset+limit) of a segment, scanning its index from the nearer end."""
+    count = min(limit, size - offset)
+    if count <= 0:
+        return []
+    select = f"SELECT id FROM tasks INDEXED BY {index} WHERE {where} ORDER BY "
+    if offset <= size - offset - count:
+        rows = conn.execute(f"{select}{forward} LIMIT ? OFFSET ?", (count, offset)).fetchall()
+        return [row[0] for row in rows]
+    rows = conn.execute(f"{select}{backward} LIMIT ? OFFSET ?", (count, size - offset - count)).fetchall()
+    return [row[0] for row in reversed(rows)]
+
+
+def _load_tasks(conn, ids):
+    """Tasks as the API shows them, in the order of `ids`, with completions and predictions."""
+    if not ids:
+        return []
+    tasks = {}
+    for chunk in _batches(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE id IN ({marks})", chunk):
+            tasks[row[0]] = _task_json(row)
+        for row in conn.execute(
+                f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE task_id IN ({marks}) ORDER BY id", chunk):
+            tasks[row[1]]["completions"].append(_completion_json(row))
+        for row in conn.execute(
+                f"SELECT {_PREDICTION_COLUMNS} FROM predictions WHERE task_id IN ({marks}) ORDER BY id", chunk):
+            tasks[row[1]]["predictions"].append(_prediction_json(row))
+    return [tasks[task_id] for task_id in ids if task_id in tasks]
+
+
+def _task_json(row):
+    task_id, data, meta, completions, cancelled, completed_at = row
+    task = {"id": task_id, "data": json.loads(data)}
+    if meta is not None:
+        task["meta"] = json.loads(meta)
+    task["completions"] = []
+    task["predictions"] = []
+    task["completed_at"] = format_completed_at(completed_at) if completions else None
+    task["has_cancelled_completions"] = cancelled
+    return task
+
+
+def _completion_json(row):
+    completion_id, _task_id, body, was_cancelled, completed_by, created_at, updated_at = row
+    completion = {"id": completion_id, **json.loads(body)}
+    completion.setdefault("lead_time", 0)
+    completion["created_at"] = created_at
+    completion["updated_at"] = updated_at
+    if was_cancelled:
+        completion["was_cancelled"] = True
+    if completed_by is not None:
+        completion.setdefault("completed_by", completed_by)
+    return completion
+
+
+def _prediction_json(row):
+    prediction_id, _task_id, body, created_at = row
+    return {"id": prediction_id, **json.loads(body), "created_at": created_at}

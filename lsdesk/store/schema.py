@@ -1,0 +1,164 @@
+"""The project file's schema, its version history, and the migrations between versions.
+
+Each entry of MIGRATIONS takes a file from version N-1 to N; a new file runs them all.
+Never edit a released step: add a new one, so old files keep a path to the present.
+"""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+# Tasks keep counters of their completions so that "next", the task orders and the
+# project counts are index look-ups, never scans. The partial indexes hold only the rows
+# each query can return (unlabeled tasks for "next", labeled ones for completed_at orders).
+_V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO counters (name, value) VALUES
+    ('tasks', 0), ('completed_tasks', 0), ('completions', 0), ('predictions', 0);
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL,
+    data TEXT NOT NULL,
+    meta TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    completions INTEGER NOT NULL DEFAULT 0,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    completed_at INTEGER,
+    score REAL
+);
+CREATE INDEX tasks_by_id ON tasks (id);
+CREATE INDEX tasks_unlabeled ON tasks (id) WHERE completions = 0;
+CREATE INDEX tasks_unlabeled_by_score ON tasks (score, id)
+    WHERE completions = 0 AND score IS NOT NULL;
+CREATE INDEX tasks_by_completed_at ON tasks (completed_at, id) WHERE completions > 0;
+CREATE INDEX tasks_by_cancelled ON tasks (cancelled, completed_at, id) WHERE completions > 0;
+CREATE INDEX tasks_by_cancelled_newest ON tasks (cancelled, completed_at DESC, id DESC)
+    WHERE completions > 0;
+CREATE TABLE completions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL,
+    task_id INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    was_cancelled INTEGER NOT NULL DEFAULT 0,
+    completed_by TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX completions_by_task ON completions (task_id);
+CREATE TABLE predictions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL,
+    task_id INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    score REAL,
+    model_version TEXT,
+    created_by TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX predictions_by_task ON predictions (task_id);
+CREATE TABLE data_key_sets (
+    keys TEXT PRIMARY KEY,
+    tasks INTEGER NOT NULL
+);
+CREATE TABLE result_labels (
+    from_name TEXT NOT NULL,
+    to_name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    label TEXT NOT NULL,
+    uses INTEGER NOT NULL,
+    PRIMARY KEY (from_name, to_name, type, label)
+);
+"""
+
+# Version 2 brings uploaded files into the project file, so a copy carries its media
+# (the same bytes stored once, under any number of names), and a place for the labeling
+# page's unsaved work.
+_V2 = """
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL
+);
+CREATE TABLE uploads (
+    name TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE drafts (
+    task_id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class ProjectFileError(Exception):
+    """A file that cannot be opened as a project, with the reason a user can act on."""
+
+
+def schema_version(conn):
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_openable(path, conn):
+    """Raise ProjectFileError unless conn holds a project file this version can use."""
+    try:
+        version = schema_version(conn)
+        tables = set(sqlite_utils.Database(conn).table_names())
+    except sqlite3.DatabaseError as error:
+        raise ProjectFileError(f"{path} is not an lsdesk project file ({error})") from None
+    if version > SCHEMA_VERSION:
+        raise ProjectFileError(
+            f"{path} was written by a newer lsdesk (file version {version}, this lsdesk "
+            f"reads up to {SCHEMA_VERSION}); update lsdesk to open it. The file was not changed."
+        )
+    if version == 0 and tables:
+        raise ProjectFileError(f"{path} is an SQLite file but not an lsdesk project file")
+    return version
+
+
+def migrate(path, conn, target=SCHEMA_VERSION):
+    """Bring the file to `target`, writing a backup first when it already holds data.
+
+    Returns the backup's path, or None for a new file.
+    """
+    version = check_openable(path, conn)
+    if version >= target:
+        return None
+    backup = None
+    if version > 0:
+        backup = Path(f"{path}.v{version}.backup")
+        _backup_to(conn, backup)
+    for number in range(version + 1, target + 1):
+        # Each step and its version bump go in one transaction: a crash leaves the old version.
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[number - 1]}\nPRAGMA user_version = {number}; COMMIT;"
+            )
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise ProjectFileError(f"{path} could not be upgraded to version {number}: {error}") from None
+    return backup
+
+
+def _backup_to(conn, backup):
+    tmp = backup.with_name(backup.name + ".tmp")
+    with sqlite3.connect(tmp) as copy:
+        conn.backup(copy)
+    copy.close()
+    shutil.move(tmp, backup)

@@ -1,0 +1,132 @@
+"""The workspace: a data directory of project files, which one is active, and files opened from elsewhere."""
+
+import getpass
+import json
+import os
+import re
+import threading
+import uuid
+from pathlib import Path
+
+import platformdirs
+
+from lsdesk import settings as defaults
+from lsdesk.store.project import ProjectStore
+from lsdesk.store.schema import ProjectFileError
+
+
+def default_data_dir():
+    return Path(os.environ.get("LSDESK_DATA_DIR") or platformdirs.user_data_dir("lsdesk"))
+
+
+class Workspace:
+    """Project files under `<data_dir>/projects`, plus any opened by path. Thread-safe."""
+
+    def __init__(self, data_dir=None):
+        self.data_dir = Path(data_dir or default_data_dir())
+        self.projects_dir = self.data_dir / "projects"
+        self.projects_dir.mkdir(parents=True, exist_ok=True)
+        self._state_path = self.data_dir / "workspace.json"
+        self._lock = threading.RLock()
+        self._open = {}
+        self._state = self._load_state()
+
+    # -- remembered state ----------------------------------------------------------------
+
+    def _load_state(self):
+        try:
+            state = json.loads(self._state_path.read_text())
+        except (FileNotFoundError, ValueError):
+            state = {}
+        state.setdefault("active", None)
+        state.setdefault("opened", [])
+        state.setdefault("annotator", getpass.getuser())
+        return state
+
+    def _save_state(self):
+        tmp = self._state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._state, indent=2))
+        os.replace(tmp, self._state_path)
+
+    @property
+    def annotator(self):
+        return self._state["annotator"]
+
+    # -- projects --------------------------------------------------------------------------
+
+    def active(self):
+        """The active project, opening or creating one on first use."""
+        with self._lock:
+            path = self._state["active"]
+            if path and Path(path).exists():
+                try:
+                    return self.open(path)
+                except ProjectFileError:
+                    pass
+            existing = sorted(self.projects_dir.glob(f"*{defaults.PROJECT_SUFFIX}"))
+            if existing:
+                return self.open(existing[0])
+            return self.create(defaults.DEFAULT_PROJECT_TITLE)
+
+    def open(self, path):
+        """Open a project file (any path) and make it the active project."""
+        path = Path(path).expanduser().resolve()
+        with self._lock:
+            store = self._open.get(path)
+            if store is None:
+                store = ProjectStore(path)
+                self._open[path] = store
+            self._remember(path)
+            return store
+
+    def create(self, title):
+        """Create a project file in the workspace and make it active."""
+        with self._lock:
+            slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "project"
+            path = (self.projects_dir / f"{slug}-{uuid.uuid4().hex[:8]}{defaults.PROJECT_SUFFIX}").resolve()
+            store = ProjectStore(path, create=True)
+            store.update_settings({"title": title})
+            self._open[path] = store
+            self._remember(path)
+            return store
+
+    def _remember(self, path):
+        self._state["active"] = str(path)
+        if path.parent != self.projects_dir.resolve() and str(path) not in self._state["opened"]:
+            self._state["opened"].append(str(path))
+        self._save_state()
+
+    def project_paths(self):
+        """Every known project file that still exists: the workspace's, then those opened from elsewhere."""
+        paths = sorted(p.resolve() for p in self.projects_dir.glob(f"*{defaults.PROJECT_SUFFIX}"))
+        paths += [Path(p) for p in self._state["opened"] if Path(p).exists() and Path(p) not in paths]
+        return paths
+
+    def find(self, project_uuid, path=None):
+        """Paths of known projects with this uuid (a copy beside its original shares it)."""
+        matches = []
+        for candidate in self.project_paths():
+            if path and candidate != Path(path).expanduser().resolve():
+                continue
+            try:
+                if self.open_quietly(candidate).settings().get("uuid") == project_uuid:
+                    matches.append(candidate)
+            except ProjectFileError:
+                continue
+        return matches
+
+    def open_quietly(self, path):
+        """Open a file for reading its summary without making it active."""
+        path = Path(path).resolve()
+        with self._lock:
+            store = self._open.get(path)
+            if store is None:
+                store = ProjectStore(path)
+                self._open[path] = store
+            return store
+
+    def close(self):
+        with self._lock:
+            for store in self._open.values():
+                store.close()
+            self._open.clear()

@@ -1,0 +1,40 @@
+import itertools
+
+import pytest
+
+from tests.client import Server
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    with Server(tmp_path_factory.mktemp("workspace")) as running:
+        yield running
+
+
+@pytest.fixture
+def api(server, request):
+    """A client whose active project is a new, empty one made for this test."""
+    created = server.client.post("/api/project", json={"desc": f"{request.node.name}-{next(_names)}"})
+    assert created.status == 201, created
+    return server.client
+
+
+TEXT_CONFIG = """<View>
+  <Text name="text" value="$text"/>
+  <Choices name="sentiment" toName="text">
+    <Choice value="Positive"/>
+    <Choice value="Negative"/>
+  </Choices>
+</View>"""
+
+NER_CONFIG = """<View>
+  <Labels name="label" toName="text"><Label value="PER"/><Label value="LOC"/></Labels>
+  <Text name="text" value="$text"/>
+</View>"""
+
+
+def choice(value):
+    return [{"id": "c1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+             "value": {"choices": [value]}}]

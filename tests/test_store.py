@@ -1,0 +1,104 @@
+"""The project file itself: versions, migration with a backup, refusal of newer files, copies."""
+
+import shutil
+import sqlite3
+
+import pytest
+
+from lsdesk.store.project import ProjectStore
+from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, migrate
+from tests.client import Server
+
+
+def make_version_1_file(path):
+    """A project file as lsdesk's first schema wrote it, with a task in it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(path, conn, target=1)
+    conn.execute("INSERT INTO settings (key, value) VALUES ('uuid', '\"11111111-2222-4333-a444-555555555555\"')")
+    conn.execute("INSERT INTO settings (key, value) VALUES ('title', '\"Old\"')")
+    conn.execute("INSERT INTO tasks (uuid, data, created_at, updated_at) VALUES ('u', '{\"text\": \"old\"}', 1, 1)")
+    conn.execute("UPDATE counters SET value = 1 WHERE name = 'tasks'")
+    conn.close()
+
+
+def test_new_file_has_current_version(tmp_path):
+    store = ProjectStore(tmp_path / "p.lsdesk", create=True)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "p.lsdesk")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_older_file_migrates_after_writing_a_backup(tmp_path):
+    path = tmp_path / "old.lsdesk"
+    make_version_1_file(path)
+    store = ProjectStore(path)
+    assert store.backup_path == tmp_path / "old.lsdesk.v1.backup"
+    assert store.task(1)["data"] == {"text": "old"}
+    store.close()
+    backup = sqlite3.connect(store.backup_path)
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT count(*) FROM tasks").fetchone()[0] == 1
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_older_file_opened_through_the_api_keeps_its_work(tmp_path):
+    path = tmp_path / "old.lsdesk"
+    make_version_1_file(path)
+    with Server(tmp_path / "ws", "--project", str(path)) as server:
+        project = server.client.get("/api/project").json
+        assert project["title"] == "Old" and project["task_count"] == 1
+        assert server.client.get("/api/tasks").json[0]["data"] == {"text": "old"}
+    assert (tmp_path / "old.lsdesk.v1.backup").exists()
+
+
+def test_newer_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.lsdesk"
+    ProjectStore(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectFileError, match="newer lsdesk"):
+        ProjectStore(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_file_makes_serve_exit_with_one_clear_line(tmp_path):
+    import subprocess
+    import sys
+    path = tmp_path / "future.lsdesk"
+    ProjectStore(path, create=True).close()
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    run = subprocess.run([sys.executable, "-m", "lsdesk", "serve", "--port", "0", "--data-dir",
+                          str(tmp_path / "ws"), "--project", str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "newer lsdesk" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_other_sqlite_file_is_not_a_project(tmp_path):
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).execute("CREATE TABLE x (y)")
+    with pytest.raises(ProjectFileError, match="not an lsdesk project file"):
+        ProjectStore(path)
+
+
+def test_copy_taken_right_after_a_write_holds_it(tmp_path):
+    with Server(tmp_path / "ws") as server:
+        client = server.client
+        path = client.get("/api/project").json["path"]
+        for n in range(5):
+            assert client.post("/api/project/import", json=[{"n": n}]).status == 201
+            copy = tmp_path / f"copy{n}.lsdesk"
+            shutil.copy(path, copy)  # only the main file: no -wal beside it
+            conn = sqlite3.connect(copy)
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT count(*) FROM tasks").fetchone()[0] == n + 1
+            conn.close()
+
+
+def test_first_start_creates_a_default_project(tmp_path):
+    with Server(tmp_path / "ws") as server:
+        project = server.client.get("/api/project").json
+    assert project["task_count"] == 0
+    assert list((tmp_path / "ws" / "projects").glob("*.lsdesk"))
