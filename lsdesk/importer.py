@@ -1,9 +1,34 @@
 """Import: validate items as they stream in and store them all, or none if any is invalid."""
 
+import hashlib
+import mimetypes
+import re
 import time
+from dataclasses import dataclass
 
 from lsdesk import settings as defaults
-from lsdesk.formats.tasks import TaskInvalid, item_error, make_task_validator
+from lsdesk.formats.readers import MediaFile
+from lsdesk.formats.tasks import UNDEFINED_KEY, TaskInvalid, item_error, make_task_validator
+
+UPLOAD_URL = "/data/upload/"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file kept inside the project, served at UPLOAD_URL + name."""
+
+    name: str
+    sha256: str
+    mime: str
+    data: bytes
+
+
+def upload_of(media):
+    """Name an imported file by its content hash and its own name: the same file keeps one name."""
+    sha256 = hashlib.sha256(media.data).hexdigest()
+    safe_name = re.sub(r"[^\w.\-]+", "_", media.name).strip("._") or "file"
+    mime = mimetypes.guess_type(media.name)[0] or "application/octet-stream"
+    return Upload(f"{sha256[:16]}-{safe_name}", sha256, mime, media.data)
 
 
 class ImportRejected(Exception):
@@ -23,8 +48,14 @@ def valid_tasks(items, config):
     errors = []
     index = -1
     for index, item in enumerate(items):
+        upload = None
+        if isinstance(item, MediaFile):
+            upload = upload_of(item)
+            item = {UNDEFINED_KEY: UPLOAD_URL + upload.name}
         try:
             task = validate(item)
+            if upload:
+                task["upload"] = upload
         except TaskInvalid as error:
             errors.append(item_error(index, item, str(error)))
             if len(errors) == defaults.MAX_IMPORT_ERRORS:
@@ -49,7 +80,7 @@ def import_items(store, items, config, formats):
         "completion_count": stored["completion_count"],
         "prediction_count": stored["prediction_count"],
         "duration": round(time.perf_counter() - started, 4),
-        "formats": formats,
+        "formats": dict(formats),
         "new_task_id_range": [new_ids.start, new_ids.stop - 1] if new_ids else [],
     }
     if len(new_ids) <= defaults.MAX_LISTED_TASK_IDS:

@@ -15,6 +15,9 @@ DEFAULT_SAMPLING = "sequential"
 # Label Studio 0.8 reports at most 100 item errors; the 100th says "...".
 MAX_IMPORT_ERRORS = 100
 IMPORT_BATCH = 20_000
+# Imports from a URL (0.8 allowed 200 MiB in all).
+MAX_DOWNLOAD_BYTES = 200 << 20
+DOWNLOAD_TIMEOUT = 30
 # Larger imports report their new ids as a range only.
 MAX_LISTED_TASK_IDS = 10_000
 

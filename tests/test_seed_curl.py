@@ -52,6 +52,21 @@ def test_seed_examples_as_written(seed):
     assert [task["data"] for task in json.loads(body)] == [{"my_key": "my_value_1"}, {"my_key": "my_value_2"}]
 
 
+def test_seed_file_upload_as_written(seed, tmp_path):
+    (tmp_path / "test.jpg").write_bytes(bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9"))
+    (tmp_path / "image.xml").write_text('<View><Image name="image" value="$image"/></View>')
+    seed("curl -X POST -H Content-Type:application/xml http://localhost:8080/api/project/config --data @image.xml")
+    status, body = seed('curl -X POST -F "FileUpload=@test.jpg" http://localhost:8080/api/project/import')
+    assert status == 201, body
+    assert json.loads(body)["task_count"] == 1
+    status, body = seed("curl http://localhost:8080/api/tasks")
+    url = json.loads(body)[0]["data"]["image"]
+    assert url.startswith("/data/upload/") and url.endswith("-test.jpg")
+    status, _ = seed(f"curl -o got.jpg http://localhost:8080{url}")
+    assert status == 200
+    assert (tmp_path / "got.jpg").read_bytes() == (tmp_path / "test.jpg").read_bytes()
+
+
 def test_seed_tasks_line_unquoted_still_answers(seed):
     # Unquoted in a shell, "&" ends the command after page=1: the server still answers a task list.
     output = seed("curl http://localhost:8080/api/tasks?page=1&page_size=10&order=-completed_at",

@@ -1,9 +1,20 @@
-"""Helpers: health, version, and config validation without saving."""
+"""Helpers: health, version, config validation without saving, sample tasks, and sample media."""
+
+import time
+from pathlib import Path
+
+from bottle import HTTPResponse, request, static_file
 
 from lsdesk import __version__
 from lsdesk import settings as defaults
-from lsdesk.api.http import json_response, no_content
-from lsdesk.api.project import ConfigProblems, submitted_config, validated_config
+from lsdesk.api.http import ApiError, json_response, no_content, param
+from lsdesk.api.project import ConfigProblems, current_config, submitted_config, validated_config
+from lsdesk.formats.examples import example_file, example_task, time_series_csv
+
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+
+_FILE_TYPES = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+               "txt": "text/plain"}
 
 
 def add_routes(app, workspace):
@@ -11,6 +22,10 @@ def add_routes(app, workspace):
     app.route("/version", ["GET"], version)
     app.route("/api/version", ["GET"], version)
     app.route("/api/validate-config", ["POST"], lambda: validate_config(workspace.active()))
+    app.route("/api/import-example", ["GET", "POST"], lambda: import_example(workspace.active()))
+    app.route("/api/import-example-file", ["GET"], lambda: import_example_file(workspace.active()))
+    app.route("/samples/time-series.csv", ["GET"], time_series_sample)
+    app.route("/assets/<path:path>", ["GET", "HEAD"], lambda path: static_file(path, root=ASSETS))
 
 
 def version():
@@ -27,3 +42,43 @@ def validate_config(store):
     except ConfigProblems as error:
         return json_response({"label_config": error.detail}, status=400)
     return no_content()
+
+
+def import_example(store):
+    """One sample task's data for the config given (label_config), as 0.8 did for its setup page."""
+    xml = request.query.get("label_config")
+    if xml is None:
+        xml = submitted_config()
+    try:
+        config = validated_config(store, xml)
+    except ConfigProblems as error:
+        return json_response({"label_config": error.detail}, status=400)
+    return json_response(example_task(config))
+
+
+def import_example_file(store):
+    """Two sample tasks for the current config, as a file to download (json, csv, tsv or txt)."""
+    kind = param("q", "json")
+    if kind not in _FILE_TYPES:
+        raise ApiError(400, f"Unknown sample file format {kind!r}; use one of {list(_FILE_TYPES)}")
+    config = current_config(store)
+    if config is None:
+        raise ApiError(400, "The project has no label config yet; save one first")
+    try:
+        extension, content = example_file(config, kind)
+    except ValueError as error:
+        raise ApiError(400, str(error)) from None
+    headers = {"Content-Type": _FILE_TYPES[kind]}
+    if not param("raw"):
+        filename = f"sample-{time.strftime('%Y-%m-%d-%H-%M')}.{extension}"
+        headers["Content-Disposition"] = f"attachment; filename={filename}"
+        headers["filename"] = filename
+    return HTTPResponse(content, headers=headers)
+
+
+def time_series_sample():
+    """The CSV behind a TimeSeries sample task whose value is a URL."""
+    csv_text = time_series_csv(
+        param("time") or None, param("values", "").split(","), sep=param("sep", ","),
+        time_format=param("tf") or None, headless=bool(param("headless")))
+    return HTTPResponse(csv_text, headers={"Content-Type": "text/csv"})

@@ -1,17 +1,15 @@
-"""Tasks: import, the paginated list, one task, deleting, and the next task to label."""
+"""Tasks: the paginated list, one task, rewriting and deleting, and the next task to label."""
 
 from bottle import request
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, int_param, is_json_request, json_response, no_content, param, path_id, read_json
+from lsdesk.api.http import ApiError, int_param, json_response, no_content, param, path_id, read_json
 from lsdesk.api.project import current_config
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
-from lsdesk.importer import ImportRejected, import_items
 from lsdesk.store.project import TASK_ORDERS
 
 
 def add_routes(app, workspace):
-    app.route("/api/project/import", ["POST"], lambda: import_tasks(workspace.active()))
     app.route("/api/project/next", ["GET"], lambda: next_task(workspace.active()))
     app.route("/api/tasks", ["GET"], lambda: list_tasks(workspace.active()))
     app.route("/api/tasks", ["DELETE"], lambda: delete_all_tasks(workspace.active()))
@@ -19,18 +17,6 @@ def add_routes(app, workspace):
     app.route("/api/tasks/<task_id>", ["DELETE"], lambda task_id: delete_task(workspace.active(), task_id))
     app.route("/api/tasks/<task_id>", ["PATCH", "POST"],
               lambda task_id: replace_task(workspace.active(), task_id))
-
-
-def import_tasks(store):
-    if not is_json_request():
-        raise ApiError(400, "No data found: send tasks as JSON (Content-Type: application/json)")
-    body = read_json()
-    items = body if isinstance(body, list) else [body]
-    try:
-        summary = import_items(store, items, current_config(store), {"request": len(items)})
-    except ImportRejected as rejected:
-        return json_response(rejected.errors, status=400)
-    return json_response(summary, status=201)
 
 
 def list_tasks(store):

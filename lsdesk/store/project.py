@@ -287,6 +287,8 @@ class ProjectStore:
             rows, key_sets = [], Counter()
             completions, predictions = [], []
             for task in tasks:
+                if "upload" in task:
+                    _store_upload(conn, task["upload"], started)
                 data, meta = task["data"], task.get("meta")
                 rows.append((task_id, encode(data), None if meta is None else encode(meta), started))
                 key_sets[tuple(data) if type(data) is dict else ()] += 1
@@ -314,6 +316,32 @@ class ProjectStore:
             "first_id": first_id,
             "last_id": task_id - 1,
         }
+
+    def upload(self, name):
+        """(mime type, size, sha256) of an uploaded file, or None."""
+        with self._read() as conn:
+            return conn.execute(
+                "SELECT mime, size, uploads.sha256 FROM uploads JOIN blobs USING (sha256) WHERE name = ?",
+                (name,)).fetchone()
+
+    def read_upload(self, name, start=0, length=None, chunk=1 << 20):
+        """Yield the bytes of an uploaded file from `start`, `length` of them (all when None).
+
+        Each chunk is its own short read, so a slow download never holds up a writer.
+        """
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT blobs.rowid, size FROM uploads JOIN blobs USING (sha256) WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return
+        rowid, size = row
+        position, end = start, size if length is None else min(size, start + length)
+        while position < end:
+            with self._read() as conn, conn.blobopen("blobs", "content", rowid, readonly=True) as blob:
+                blob.seek(position)
+                data = blob.read(min(chunk, end - position))
+            position += len(data)
+            yield data
 
     def replace_task(self, task_id, task):
         """Overwrite a task's data and meta, and its completions/predictions when given."""
@@ -447,6 +475,14 @@ def _uuid_prefix():
     """Random first 20 hex digits shared by one import; the task id makes each uuid unique."""
     hex_digits = uuid.uuid4().hex
     return f"{hex_digits[:8]}-{hex_digits[8:12]}-4{hex_digits[13:16]}-a{hex_digits[17:20]}-"
+
+
+def _store_upload(conn, upload, stamp):
+    """Keep an uploaded file in the project; the same bytes are stored once under any names."""
+    conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)",
+                 (upload.sha256, len(upload.data), upload.data))
+    conn.execute("INSERT OR IGNORE INTO uploads (name, sha256, mime, created_at) VALUES (?, ?, ?, ?)",
+                 (upload.name, upload.sha256, upload.mime, stamp))
 
 
 def _task_insert(uuid_prefix):

@@ -1,0 +1,65 @@
+"""GET /data/upload/<name>: files kept inside the project, with ranges and caching, always as data."""
+
+import re
+
+from bottle import HTTPResponse, request
+
+from lsdesk.api.http import ApiError
+
+# Types a browser would run as a page (script included): never rendered in our origin.
+_ACTIVE_TYPES = re.compile(r"^(text/html|application/xhtml\+xml|image/svg\+xml|text/xml|application/xml"
+                           r"|application/javascript|text/javascript)")
+
+
+# One range is what media players ask for; anything else (several ranges) gets the whole file.
+_SINGLE_RANGE = re.compile(r"\s*bytes=(\d*)-(\d*)\s*")
+
+
+def add_routes(app, workspace):
+    app.route("/data/upload/<name:path>", ["GET", "HEAD"], lambda name: serve_upload(workspace.active(), name))
+
+
+def serve_upload(store, name):
+    found = store.upload(name)
+    if found is None:
+        raise ApiError(404, f"No uploaded file named {name!r}")
+    mime, size, sha256 = found
+    headers = {
+        "Content-Type": mime,
+        "ETag": f'"{sha256}"',
+        "Accept-Ranges": "bytes",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    }
+    if _ACTIVE_TYPES.match(mime):
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        headers["Content-Security-Policy"] = "sandbox"
+    if f'"{sha256}"' in request.get_header("If-None-Match", ""):
+        return HTTPResponse(status=304, headers=headers)
+    start, length, status = 0, size, 200
+    wanted = _SINGLE_RANGE.fullmatch(request.get_header("Range", ""))
+    if wanted:
+        byte_range = _satisfiable(wanted, size)
+        if byte_range is None:
+            return HTTPResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+        start, end = byte_range
+        length, status = end - start + 1, 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(length)
+    body = b"" if request.method == "HEAD" else store.read_upload(name, start, length)
+    return HTTPResponse(body, status=status, headers=headers)
+
+
+def _satisfiable(match, size):
+    """(first, last) byte of a single `bytes=` range, or None when it can't be served."""
+    first, last = match.groups()
+    if first == last == "":
+        return None
+    if first == "":
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+    if start > end or start >= size:
+        return None
+    return start, end

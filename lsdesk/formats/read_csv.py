@@ -1,0 +1,102 @@
+"""Streaming reader for .csv and .tsv import files: one dict per row, the header row gives the keys.
+
+What Label Studio 0.8 did with pandas, and what we do instead, one row at a time:
+- numbers: pandas typed whole columns. We convert each cell on its own: a cell that reads as an integer becomes an
+  int, one that reads as a decimal or exponent number becomes a float, everything else stays a string. So a
+  column holding `1`, `x` gives 1 and "x" (pandas: "1" and "x"), and `1`, `` gives 1 and "" (pandas: 1.0 and "").
+  Integers written with leading zeros (`007`, zip codes, ids) stay strings, and so do `nan`, `inf` and the
+  other words pandas read as missing (`NA`, `null`, ...), which pandas turned into "".
+- an empty cell is "", a row shorter than the header is padded with "", a longer row is an error.
+- blank lines are skipped; a header cell that is empty becomes `Unnamed: <index>`, a repeated one gets `.1`, `.2`.
+- text is UTF-8 with or without a byte-order mark; quoted cells may hold the delimiter, quotes and newlines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from typing import BinaryIO, Iterator
+
+from lsdesk.formats.read_base import ImportParseError
+
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)")
+_NUMBER_START = frozenset("+-.0123456789")
+
+
+def read_delimited(filename: str, stream: BinaryIO, delimiter: str = ",") -> Iterator[dict]:
+    """Yield one dict per data row of a CSV (or, with delimiter "\\t", TSV) file."""
+    _allow_large_cells()
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        rows = csv.reader(text, delimiter=delimiter)
+        header = None
+        for line, cells in _numbered_rows(filename, rows):
+            if header is None:
+                header = _column_names(cells)
+                continue
+            if len(cells) > len(header):
+                raise ImportParseError(filename, f"{len(cells)} cells but the header has {len(header)}", line=line)
+            yield _row_dict(header, cells)
+    finally:
+        text.detach()  # leave the caller's stream open
+
+
+def _numbered_rows(filename: str, rows) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells) for every non-blank record, with reading errors placed by line."""
+    while True:
+        line = rows.line_num + 1
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportParseError(filename, str(error), line=rows.line_num) from None
+        except UnicodeDecodeError as error:
+            raise ImportParseError(filename, f"not UTF-8 text ({error.reason})", line=line) from None
+        if cells:
+            yield line, cells
+
+
+def _column_names(cells: list[str]) -> list[str]:
+    """Header cells as keys: empty ones named `Unnamed: <index>`, repeats suffixed `.1`, `.2` (as pandas did)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(cells):
+        name = cell or f"Unnamed: {index}"
+        base, copy = name, 0
+        while name in seen:
+            copy += 1
+            name = f"{base}.{copy}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _row_dict(header: list[str], cells: list[str]) -> dict:
+    """The row as {column: value}, short rows padded with ""."""
+    row = {name: _typed(cell) for name, cell in zip(header, cells)}
+    for name in header[len(cells):]:
+        row[name] = ""
+    return row
+
+
+def _typed(cell: str) -> object:
+    """An int or float when the cell reads as one, else the cell's text unchanged."""
+    if not cell or cell[0] not in _NUMBER_START:
+        return cell
+    if _INTEGER.fullmatch(cell):
+        return int(cell)
+    if _DECIMAL.fullmatch(cell):
+        number = float(cell)
+        return number if number not in (float("inf"), float("-inf")) else cell
+    return cell
+
+
+def _allow_large_cells() -> None:
+    """Lift the csv module's 128 KiB cell limit (a process-wide setting) so long documents can be imported."""
+    limit = min(sys.maxsize, 2**31 - 1)
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)

@@ -1,0 +1,280 @@
+"""Streaming reader for .json import files: a top-level list is split into its elements chunk by chunk.
+
+The file is never held whole. A sliding text window is filled from the byte stream; runs of complete elements are
+recognised by one regular expression (strings, escapes and nesting up to `_FAST_DEPTH` levels) and decoded with one
+`json.loads` call per run. Whatever that expression cannot vouch for (an element cut by the window's end, deeper
+nesting, malformed input) goes through `_TextWindow.element_end`, a bracket counter that can resume after a refill.
+Errors carry the line and column of the file, as `json` reports them, and the byte offset.
+
+Top-level shapes: a list yields its elements; an object yields that one object (several objects separated by
+whitespace, i.e. JSON Lines saved as .json, yield one item each); `null` or any other scalar is an error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from typing import BinaryIO, Iterator
+
+from lsdesk.formats.read_base import ImportParseError
+
+CHUNK_SIZE = 1 << 18  # bytes read from the stream at a time
+_FAST_DEPTH = 10  # containers nested deeper than this are split by the slower bracket counter
+_RUN_LENGTH = 1000  # elements matched and decoded at once (bounds the regex engine's memory)
+
+# Every pattern below can match its text in one way only, so nothing is lost by never backtracking. Python 3.11+
+# has possessive quantifiers, which keep the regex engine from saving a backtracking point per repetition (a long
+# string full of escapes would otherwise cost ~15 bytes of memory per character); 3.10 gets the plain ones.
+_MANY = "*+" if sys.version_info >= (3, 11) else "*"
+
+_OUTSIDE = r'[^"\[\]{}]'  # a character inside a container that starts no string and no container
+_STRING = rf'"[^"\\]{_MANY}(?:\\.[^"\\]{_MANY}){_MANY}"'
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# a string, a bracket or a comma; a lone quote is a string that the window's end cuts
+_TOKEN = re.compile(_STRING + r'|[\[\]{},]|"', re.S)
+_DECODER = json.JSONDecoder()
+_STRUCTURE = re.compile(r'[\[\]{},"]')
+
+
+def _container_pattern(depth: int) -> str:
+    """A regular expression for a complete `[...]` or `{...}` with at most `depth` levels of containers inside.
+
+    Brackets are not paired by kind; `json.loads` rejects `{]` later with its position.
+    """
+    inner = _STRING
+    for _ in range(depth):
+        inner = _STRING + "|" + _container_of(inner)
+    return _container_of(inner)
+
+
+def _container_of(inner: str) -> str:
+    """A bracketed container whose values are matched by `inner` (separators and scalars lie between them)."""
+    return rf"[\[{{]{_OUTSIDE}{_MANY}(?:(?:{inner}){_OUTSIDE}{_MANY}){_MANY}[\]}}]"
+
+
+_SCALAR = r'[^"\[\]{},\s]+(?![^"\[\]{},\s])'
+_ELEMENT = rf"(?:{_container_pattern(_FAST_DEPTH)}|{_STRING}|{_SCALAR})"
+# complete elements, each followed by its comma: everything in the match can be decoded at once
+_ELEMENT_RUN = re.compile(rf"(?:[ \t\n\r]*{_ELEMENT}[ \t\n\r]*,){{1,{_RUN_LENGTH}}}", re.S)
+
+
+class _TextWindow:
+    """The decoded text of a byte stream, read in chunks; remembers where its first character lies in the file."""
+
+    def __init__(self, filename: str, stream: BinaryIO, chunk_size: int):
+        self.filename = filename
+        self.stream = stream
+        self.chunk_size = chunk_size
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.at_eof = False
+        self.first_line = 1
+        self.first_column = 1
+        self.first_byte = 0
+        self.bytes_read = 0
+        self.bom_checked = False
+
+    def refill(self, keep_from: int) -> int:
+        """Drop the text before `keep_from`, append the next chunk; returns how far positions moved (subtract it).
+
+        Reads more than a chunk when the kept text is already large, so one huge element costs linear time.
+        """
+        self.forget(keep_from)
+        size = max(self.chunk_size, len(self.text))
+        data = self.stream.read(size)
+        self.at_eof = not data
+        self.text += self.decode(data)
+        self.bytes_read += len(data)
+        return keep_from
+
+    def decode(self, data: bytes) -> str:
+        """Decode the next bytes (the final call gets b""), dropping a leading byte-order mark."""
+        pending = len(self.decoder.getstate()[0])
+        try:
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            raise ImportParseError(self.filename, f"not UTF-8 text ({error.reason})",
+                                   offset=self.bytes_read - pending + error.start) from None
+        if not self.bom_checked and text:
+            self.bom_checked = True
+            if text.startswith("\ufeff"):
+                text = text[1:]
+                self.first_byte += 3
+        return text
+
+    def forget(self, upto: int) -> None:
+        """Discard the text before `upto`, keeping count of its lines, columns and bytes."""
+        if upto <= 0:
+            return
+        gone = self.text[:upto]
+        newlines = gone.count("\n")
+        self.first_line += newlines
+        self.first_column = upto - gone.rfind("\n") if newlines else self.first_column + upto
+        self.first_byte += len(gone.encode("utf-8"))
+        self.text = self.text[upto:]
+
+    def error(self, position: int, reason: str) -> ImportParseError:
+        """An ImportParseError placed at `position` of the window."""
+        text = self.text
+        newlines = text.count("\n", 0, position)
+        line = self.first_line + newlines
+        column = position - text.rfind("\n", 0, position) if newlines else self.first_column + position
+        offset = self.first_byte + len(text[:position].encode("utf-8"))
+        return ImportParseError(self.filename, reason, line=line, column=column, offset=offset)
+
+    def skip_whitespace(self, position: int) -> int:
+        """The position of the next non-blank character, reading on as needed (== len(text) at end of file)."""
+        while True:
+            position = _WHITESPACE.match(self.text, position).end()
+            if position < len(self.text) or self.at_eof:
+                return position
+            position -= self.refill(position)
+
+    def element_end(self, start: int) -> tuple[int, int]:
+        """Where the element starting at `start` ends, reading on as needed: returns (start, end), both adjusted.
+
+        A container ends at the bracket that closes it (brackets inside strings do not count), a string at its
+        closing quote, anything else (numbers, literals, garbage) before the next string, bracket or comma.
+        At end of file an unfinished element ends with the text; `json.loads` then says what is missing.
+        """
+        if self.text[start] not in '[{"':
+            return self._scalar_end(start)
+        depth = 0
+        resume = start
+        while True:
+            for token in _TOKEN.finditer(self.text, resume):
+                char = self.text[token.start()]
+                if char == '"':
+                    if token.end() - token.start() == 1:  # the window's end cuts this string
+                        resume = token.start()
+                        break
+                    if depth == 0:
+                        return start, token.end()
+                elif char in "[{":
+                    depth += 1
+                elif char != ",":
+                    depth -= 1
+                    if depth == 0:
+                        return start, token.end()
+            else:
+                resume = len(self.text)
+            if self.at_eof:
+                return start, len(self.text)
+            moved = self.refill(start)
+            start -= moved
+            resume -= moved
+
+    def _scalar_end(self, start: int) -> tuple[int, int]:
+        """(start, end) of a number, literal or stray text: it ends where a string, bracket or comma starts."""
+        resume = start
+        while True:
+            found = _STRUCTURE.search(self.text, resume)
+            if found:
+                return start, found.start()
+            if self.at_eof:
+                return start, len(self.text)
+            resume = len(self.text)
+            moved = self.refill(start)
+            start -= moved
+            resume -= moved
+
+    def load(self, start: int, end: int) -> object:
+        """Decode the text between start and end as one JSON value."""
+        try:
+            return json.loads(self.text[start:end])
+        except json.JSONDecodeError as error:
+            raise self.error(start + error.pos, error.msg) from None
+
+    def load_element(self, start: int, end: int) -> tuple[object, int]:
+        """Decode the JSON value at the start of text[start:end]; returns it and where it ends.
+
+        Whatever follows the value (`1x`) is left for the caller's delimiter check, as `json` itself reports it.
+        """
+        try:
+            value, length = _DECODER.raw_decode(self.text[start:end])
+        except json.JSONDecodeError as error:
+            raise self.error(start + error.pos, error.msg) from None
+        return value, start + length
+
+    def load_run(self, start: int, end: int) -> list:
+        """Decode comma-separated elements between start and end with one `json.loads` call."""
+        try:
+            return json.loads("[" + self.text[start:end] + "]")
+        except json.JSONDecodeError as error:
+            raise self.error(start + max(error.pos - 1, 0), error.msg) from None
+
+
+def read_json(filename: str, stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[object]:
+    """Yield the import items of a .json file: a list's elements, or the top-level object(s)."""
+    window = _TextWindow(filename, stream, chunk_size)
+    position = window.skip_whitespace(0)
+    if position == len(window.text):
+        raise ImportParseError(filename, "the file is empty: expected a list of tasks or one task object",
+                               line=window.first_line, column=window.first_column, offset=window.first_byte)
+    first = window.text[position]
+    if first == "[":
+        yield from _list_elements(window, position + 1)
+    elif first == "{":
+        yield from _top_level_objects(window, position)
+    else:
+        _reject_scalar(window, position)
+
+
+def _list_elements(window: _TextWindow, position: int) -> Iterator[object]:
+    """Yield the elements of the list whose `[` ends just before `position`, then check nothing follows it."""
+    position = window.skip_whitespace(position)
+    if position < len(window.text) and window.text[position] == "]":
+        _expect_end(window, position + 1)
+        return
+    while True:
+        run = _ELEMENT_RUN.match(window.text, position)
+        if run:
+            yield from window.load_run(position, run.end() - 1)
+            position = run.end()
+        position = window.skip_whitespace(position)
+        if position == len(window.text) or window.text[position] in ",]":
+            raise window.error(position, "Expecting value")
+        start, end = window.element_end(position)
+        item, end = window.load_element(start, end)
+        yield item
+        position = window.skip_whitespace(end)
+        following = window.text[position:position + 1]
+        if following == "]":
+            _expect_end(window, position + 1)
+            return
+        if following != ",":
+            raise window.error(position, "Expecting ',' delimiter")
+        position += 1
+
+
+def _top_level_objects(window: _TextWindow, position: int) -> Iterator[object]:
+    """Yield the object at `position` and any further top-level objects after it (JSON Lines saved as .json)."""
+    while True:
+        start, end = window.element_end(position)
+        item, end = window.load_element(start, end)
+        yield item
+        position = window.skip_whitespace(end)
+        if position == len(window.text):
+            return
+        if window.text[position] != "{":
+            raise window.error(position, "Extra data")
+
+
+def _expect_end(window: _TextWindow, position: int) -> None:
+    """Raise unless only whitespace is left after the top-level list."""
+    position = window.skip_whitespace(position)
+    if position < len(window.text):
+        raise window.error(position, "Extra data")
+
+
+def _reject_scalar(window: _TextWindow, position: int) -> None:
+    """The file holds `null` or another scalar: raise with what it is (after checking that it is valid JSON)."""
+    while not window.at_eof:
+        position -= window.refill(position)
+    value = window.load(position, len(window.text))
+    if value is None:
+        raise window.error(position, "null is not allowed: expected a list of tasks or one task object")
+    raise window.error(position, f'a JSON {type(value).__name__} is not a task: '
+                                 'expected a list of tasks or one task object')
