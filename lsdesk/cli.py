@@ -1,12 +1,20 @@
 """The `lsdesk` command: parses arguments, then hands over to the package."""
 
 import argparse
+import io
 import signal
 import sys
+import time
+from pathlib import Path
 
 from lsdesk import __version__
 from lsdesk import settings as defaults
+from lsdesk.api.project import current_config
 from lsdesk.app import make_app
+from lsdesk.exporter import export_stream
+from lsdesk.formats.readers import ImportParseError
+from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
+from lsdesk.progress import CountingReader, Progress
 from lsdesk.server import make_server
 from lsdesk.store.schema import ProjectFileError
 from lsdesk.store.workspace import Workspace
@@ -22,10 +30,107 @@ def main(argv=None):
                        help="port to listen on, 0 for any free one (default %(default)s)")
     serve.add_argument("--data-dir", help="workspace folder (default: the user data dir, or $LSDESK_DATA_DIR)")
     serve.add_argument("--project", help="project file to open (default: the last one used)")
+    importing = commands.add_parser("import", help="import task files into a project")
+    importing.add_argument("files", nargs="+", metavar="FILE")
+    exporting = commands.add_parser("export", help="export a project's completions")
+    exporting.add_argument("--format", required=True, help="JSON, JSON_MIN, CSV, TSV, CONLL2003, COCO, VOC, ...")
+    exporting.add_argument("-o", "--output", help="file to write (default: the export's own name)")
+    exporting.add_argument("--archive", action="store_true", help="always write a zip")
+    for command in (importing, exporting):
+        command.add_argument("--project", help="project file (default: the workspace's active project)")
+        command.add_argument("--data-dir", help="workspace folder (default: the user data dir)")
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
-    sys.exit(run_server(args))
+    run = {"serve": run_server, "import": run_import, "export": run_export}[args.command]
+    sys.exit(run(args))
+
+
+def _open_project(args):
+    workspace = Workspace(args.data_dir)
+    return workspace, (workspace.open(args.project) if args.project else workspace.active())
+
+
+def run_import(args):
+    """Import files with the same code path as POST /api/project/import, with a progress bar."""
+    paths = [Path(name) for name in args.files]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        print(f"lsdesk: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        workspace, store = _open_project(args)
+    except ProjectFileError as error:
+        print(f"lsdesk: {error}", file=sys.stderr)
+        return 2
+    progress = Progress("importing", sum(path.stat().st_size for path in paths), "bytes")
+    done_before = 0
+    files = []
+    for path in paths:
+        reader = io.BufferedReader(
+            CountingReader(path.open("rb"), lambda read, base=done_before: progress.update(base + read)))
+        done_before += path.stat().st_size
+        files.append((path.name, reader))
+    try:
+        summary = import_files(store, files, current_config(store))
+    except ImportRejected as rejected:
+        progress.close()
+        print("lsdesk: nothing was imported:", *rejected.errors, sep="\n  ", file=sys.stderr)
+        return 1
+    except (ImportParseError, FileDoesNotFit) as error:
+        progress.close()
+        print(f"lsdesk: nothing was imported: {error}", file=sys.stderr)
+        return 1
+    finally:
+        workspace.close()
+    progress.close()
+    print(f"imported {summary['task_count']:,} tasks ({summary['completion_count']:,} completions, "
+          f"{summary['prediction_count']:,} predictions) into {store.path} in {summary['duration']:.1f} s")
+    return 0
+
+
+def run_export(args):
+    """Export with the same code path as GET /api/project/export, with a progress bar."""
+    try:
+        workspace, store = _open_project(args)
+    except ProjectFileError as error:
+        print(f"lsdesk: {error}", file=sys.stderr)
+        return 2
+    try:
+        progress = Progress("exporting", store.counts()["tasks"], "tasks")
+        try:
+            filename, _type, chunks = export_stream(
+                _ProgressStore(store, progress), current_config(store), args.format, archive=args.archive,
+                stamp=time.strftime("%Y-%m-%d-%H-%M-%S"))
+        except ValueError as error:
+            print(f"lsdesk: {error}", file=sys.stderr)
+            return 1
+        output = Path(args.output or filename)
+        partial = output.with_name(output.name + ".partial")
+        with partial.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        partial.replace(output)
+        progress.close()
+    finally:
+        workspace.close()
+    print(f"exported {args.format.upper()} to {output}")
+    return 0
+
+
+class _ProgressStore:
+    """The store as the exporter reads it, counting tasks on the progress bar as they go by."""
+
+    def __init__(self, store, progress):
+        self._store, self._progress = store, progress
+
+    def iter_tasks(self):
+        for done, task in enumerate(self._store.iter_tasks(), 1):
+            self._progress.update(done)
+            yield task
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
 
 
 def _interrupt(*_):

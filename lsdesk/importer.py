@@ -1,16 +1,27 @@
 """Import: validate items as they stream in and store them all, or none if any is invalid."""
 
 import hashlib
+import itertools
 import mimetypes
+import posixpath
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from lsdesk import settings as defaults
-from lsdesk.formats.readers import MediaFile
+from lsdesk.formats.readers import MediaFile, kind_of, read_file
 from lsdesk.formats.tasks import UNDEFINED_KEY, TaskInvalid, item_error, make_task_validator
 
 UPLOAD_URL = "/data/upload/"
+# What a JSON request body counts as in the import summary's `formats`.
+REQUEST_BODY = "request.json"
+# Kinds whose items fill the config's only data key ($undefined$), as 0.8 did for file uploads.
+_SINGLE_KEY_KINDS = {"txt", "html", "media"}
+
+
+class FileDoesNotFit(ValueError):
+    """A file that this config can't take at all (a media file for a config with two data keys)."""
 
 
 @dataclass(frozen=True)
@@ -86,3 +97,29 @@ def import_items(store, items, config, formats):
     if len(new_ids) <= defaults.MAX_LISTED_TASK_IDS:
         summary["new_task_ids"] = list(new_ids)
     return summary
+
+
+def import_files(store, files, config):
+    """Import (name, binary stream) files as one all-or-nothing transaction; returns the summary.
+
+    Raises FileDoesNotFit, ImportParseError (a broken file) or ImportRejected (invalid items).
+    """
+    for name, _stream in files:
+        if kind_of(name) in _SINGLE_KEY_KINDS and config is not None and len(config.data_keys) > 1:
+            raise FileDoesNotFit(
+                f"{name}: your label config has more than one data key ({', '.join(config.data_keys)}), "
+                "so a file can't fill a task by itself; import JSON or CSV with a column per key")
+    counted = Counter()
+    items = itertools.chain.from_iterable(_counted_items(name, stream, counted) for name, stream in files)
+    return import_items(store, items, config, counted)
+
+
+def _counted_items(name, stream, counted):
+    """The file's items, counting sources as 0.8's `formats` does: items of a JSON body, else files."""
+    if name == REQUEST_BODY:
+        for item in read_file(name, stream):
+            counted["request"] += 1
+            yield item
+        return
+    counted[posixpath.splitext(name)[1].lower()] += 1
+    yield from read_file(name, stream)

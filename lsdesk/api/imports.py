@@ -1,23 +1,18 @@
 """POST /api/project/import: a JSON body, uploaded files, or a URL to download; all or nothing."""
 
-import itertools
 import posixpath
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
 
 from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response
 from lsdesk.api.project import current_config
-from lsdesk.formats.readers import ImportParseError, kind_of, read_file
-from lsdesk.importer import ImportRejected, import_items
-
-# Kinds whose items fill the config's only data key ($undefined$), as 0.8 did for file uploads.
-_SINGLE_KEY_KINDS = {"txt", "html", "media"}
+from lsdesk.formats.readers import ImportParseError
+from lsdesk.importer import REQUEST_BODY, FileDoesNotFit, ImportRejected, import_files
 
 
 def add_routes(app, workspace):
@@ -25,10 +20,9 @@ def add_routes(app, workspace):
 
 
 def import_tasks(store):
-    config = current_config(store)
     kind = request.content_type.split(";")[0].strip().lower()
     if kind == "application/json":
-        files = [("request.json", request.body)]
+        files = [(REQUEST_BODY, request.body)]
     elif kind == "multipart/form-data":
         files = [(_file_name(part), part.file) for part in request.files.values()]
     elif kind == "application/x-www-form-urlencoded" and request.forms.get("url"):
@@ -38,40 +32,18 @@ def import_tasks(store):
     if not files:
         raise ApiError(400, "No data found: send tasks as a JSON body, files as multipart/form-data, "
                             "or a url= form field")
-    for name, _stream in files:
-        _check_fits_config(name, config)
-    counted = Counter()
-    items = itertools.chain.from_iterable(_counting(name, stream, counted) for name, stream in files)
     try:
-        summary = import_items(store, items, config, counted)
+        summary = import_files(store, files, current_config(store))
     except ImportRejected as rejected:
         return json_response(rejected.errors, status=400)
-    except ImportParseError as error:
+    except (ImportParseError, FileDoesNotFit) as error:
         raise ApiError(400, str(error)) from None
     return json_response(summary, status=201)
-
-
-def _counting(name, stream, counted):
-    """The file's items, counting sources as 0.8's `formats` does: items of a JSON body, else files."""
-    if name == "request.json":
-        for item in read_file(name, stream):
-            counted["request"] += 1
-            yield item
-        return
-    counted[posixpath.splitext(name)[1].lower()] += 1
-    yield from read_file(name, stream)
 
 
 def _file_name(part):
     """The uploaded file's own name (0.8 used the form field's name instead)."""
     return posixpath.basename((part.raw_filename or part.name or "upload").replace("\\", "/"))
-
-
-def _check_fits_config(name, config):
-    if kind_of(name) in _SINGLE_KEY_KINDS and config is not None and len(config.data_keys) > 1:
-        raise ApiError(400, f"{name}: your label config has more than one data key "
-                            f"({', '.join(config.data_keys)}), so a file can't fill a task by itself; "
-                            "import JSON or CSV with a column per key")
 
 
 def _download(url):

@@ -1,0 +1,37 @@
+"""GET /api/project/export: every converter format, streamed as the file itself or as a zip."""
+
+import time
+
+from bottle import HTTPResponse
+
+from lsdesk.api.http import ApiError, is_true, json_response, param
+from lsdesk.api.project import current_config
+from lsdesk.exporter import export_stream
+from lsdesk.formats.export import supported_formats
+
+
+def add_routes(app, workspace):
+    app.route("/api/project/export", ["GET"], lambda: export(workspace.active()))
+    app.route("/api/project/export/formats", ["GET"], lambda: formats(workspace.active()))
+
+
+def formats(store):
+    return json_response(supported_formats(current_config(store)))
+
+
+def export(store):
+    name = param("format")
+    if not name:
+        raise ApiError(400, "Give the export format as ?format=, e.g. ?format=JSON")
+    try:
+        filename, content_type, chunks = export_stream(
+            store, current_config(store), name, archive=is_true(param("archive", "")),
+            stamp=time.strftime("%Y-%m-%d-%H-%M-%S"))
+    except ValueError as error:
+        raise ApiError(400, str(error)) from None
+    return HTTPResponse(chunks, headers={
+        "Content-Type": content_type,
+        "Content-Disposition": f"attachment; filename={filename}",
+        # The 0.8 frontend reads the file name from this header.
+        "filename": filename,
+    })

@@ -1,0 +1,127 @@
+"""How every exporter except JSON reads tasks: one item per kept completion, newest first, values per control."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Item:
+    """One non-cancelled completion of a task (or the task alone when it has none), as label-studio-converter sees it.
+
+    `outputs` maps each control name to the values of its results, in result order; each value is a copy of
+    the result's `value` plus `type` (the control's tag, e.g. "RectangleLabels") and the result's
+    `original_width`/`original_height` when it has them.
+    """
+
+    task: dict
+    completion: dict | None
+    outputs: dict = field(default_factory=dict)
+
+    @property
+    def task_id(self):
+        return self.task.get("id")
+
+    @property
+    def data(self):
+        data = self.task.get("data")
+        return data if isinstance(data, dict) else {}
+
+    def get(self, key):
+        return self.completion.get(key) if self.completion else None
+
+    @property
+    def completed_by(self):
+        return self.completion.get("completed_by", {}) if self.completion else {}
+
+    def annotator(self, default=None, keep_int=False):
+        """Who made the completion: an email when `completed_by` is a dict, else the value as a string."""
+        who = self.completed_by
+        if isinstance(who, dict):
+            return who.get("email", default)
+        if keep_int and isinstance(who, int) and not isinstance(who, bool):
+            return who
+        return str(who)
+
+    def values(self):
+        """Every value of every control, control by control."""
+        return [value for values in self.outputs.values() for value in values]
+
+
+def task_items(tasks, config):
+    """For each task that has something to export: (task, its items), newest completion first.
+
+    A task without completions gives one item with no outputs. Cancelled (or 0.8.0 "skipped") completions
+    are left out, and a task whose completions are all cancelled is left out entirely.
+    """
+    controls = _controls_by_name(config)
+    for task in tasks:
+        completions = task.get("completions")
+        if completions is None:
+            completions = task.get("annotations")
+        if completions is None:
+            continue
+        if not completions:
+            yield task, [Item(task, None)]
+            continue
+        kept = [c for c in completions if not (c.get("was_cancelled") or c.get("skipped"))]
+        if not kept:
+            continue
+        kept.sort(key=lambda completion: completion.get("created_at") or 0, reverse=True)
+        yield task, [Item(task, completion, _outputs(completion, controls)) for completion in kept]
+
+
+def items(tasks, config):
+    """Every item of every task, in task order."""
+    for _task, task_items_ in task_items(tasks, config):
+        yield from task_items_
+
+
+def _controls_by_name(config):
+    if config is None:
+        return {}
+    return {control.name: control for control in config.controls if control.tag != "Relations"}
+
+
+def _outputs(completion, controls):
+    outputs = {}
+    for result in completion.get("result") or ():
+        if not isinstance(result, dict):
+            continue
+        control = controls.get(result.get("from_name"))
+        value = result.get("value")
+        if control is None or not isinstance(value, dict):
+            continue
+        value = dict(value)
+        value["type"] = control.tag
+        for key in ("original_width", "original_height"):
+            if key in result:
+                value[key] = result[key]
+        outputs.setdefault(control.name, []).append(value)
+    return outputs
+
+
+def first_object_key(config, object_tags, control_tags=None):
+    """The data key of the first object tag of `object_tags` that a control (of `control_tags`, if given) labels.
+
+    Falls back to the first such object tag at all, then to the first data key a control labels.
+    """
+    if config is None:
+        return None
+    targets = {name for control in config.controls
+               if control_tags is None or control.tag in control_tags for name in control.to_names}
+    candidates = [obj for obj in config.objects if obj.tag in object_tags and obj.data_key]
+    for obj in candidates:
+        if obj.name in targets:
+            return obj.data_key
+    if candidates:
+        return candidates[0].data_key
+    keys = config.referenced_data_keys
+    return keys[0] if keys else None
+
+
+def labels_of(value, keys=("rectanglelabels", "polygonlabels", "labels")):
+    """The label list under the first of `keys` that holds a non-empty list, else []."""
+    for key in keys:
+        labels = value.get(key)
+        if labels and isinstance(labels, list):
+            return labels
+    return []
