@@ -97,7 +97,9 @@ def run_export(args):
         print(f"lsdesk: {error}", file=sys.stderr)
         return 2
     try:
-        progress = Progress("exporting", store.counts()["tasks"], "tasks")
+        counts = store.counts()
+        total = counts["completed_tasks"] if args.format.upper() == "JSON" else counts["tasks"]
+        progress = Progress("exporting", total, "tasks")
         try:
             filename, _type, chunks = export_stream(
                 _ProgressStore(store, progress), current_config(store), args.format, archive=args.archive,
@@ -125,7 +127,13 @@ class _ProgressStore:
         self._store, self._progress = store, progress
 
     def iter_tasks(self):
-        for done, task in enumerate(self._store.iter_tasks(), 1):
+        return self._counted(self._store.iter_tasks())
+
+    def iter_labeled_task_texts(self):
+        return self._counted(self._store.iter_labeled_task_texts())
+
+    def _counted(self, tasks):
+        for done, task in enumerate(tasks, 1):
             self._progress.update(done)
             yield task
 

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -40,7 +41,7 @@ _UNCHECKED_RESULT_TYPES = {"relation", "rating", "pairwise"}
 _SERVER_COMPLETION_KEYS = {"id", "created_at", "updated_at", "was_cancelled", "skipped"}
 
 _TASK_COLUMNS = "id, data, meta, completions, cancelled, completed_at"
-_COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, completed_by, created_at, updated_at"
+_COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, created_at, updated_at"
 _PREDICTION_COLUMNS = "id, task_id, body, created_at"
 
 # Each order of GET /api/tasks is a list of segments: labeled tasks in the order asked
@@ -77,6 +78,7 @@ def now():
     return int(time.time())
 
 
+@lru_cache(maxsize=4096)
 def format_completed_at(seconds):
     """Label Studio 0.8 shows completed_at in the server's local time."""
     return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
@@ -240,6 +242,22 @@ class ProjectStore:
             yield from tasks
             last = ids[-1]
 
+    def iter_labeled_task_texts(self, chunk=2000):
+        """JSON text of every task that has completions, in id order, as the JSON export holds it.
+
+        Built from the stored JSON without decoding it, so exporting runs at the speed of reading.
+        """
+        last = 0
+        while True:
+            with self._read() as conn:
+                ids = [row[0] for row in conn.execute(
+                    "SELECT id FROM tasks WHERE completions > 0 AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                texts = _task_texts(conn, ids, listed=False)
+            if not texts:
+                return
+            yield from texts
+            last = ids[-1]
+
     def completed_task_ids(self):
         with self._read() as conn:
             return [row[0] for row in conn.execute(
@@ -277,42 +295,53 @@ class ProjectStore:
     def import_tasks(self, tasks):
         """Store validated tasks ({"data", "meta", "completions", "predictions"}) in one transaction.
 
-        `tasks` may be a generator; if it raises, nothing is stored.
+        `tasks` may be a generator; if it raises, nothing is stored. Each task row is written
+        with its completion counters already known, so nothing is updated afterwards.
         """
         started = now()
         encode = _compact
         with self._write() as conn:
             first_id = task_id = _next_id(conn, "tasks")
             insert = _task_insert(_uuid_prefix())
-            rows, key_sets = [], Counter()
-            completions, predictions = [], []
+            rows, completion_rows, prediction_rows = [], [], []
+            key_sets, tally = Counter(), Counter()
+            labeled = completion_count = prediction_count = 0
             for task in tasks:
                 if "upload" in task:
                     _store_upload(conn, task["upload"], started)
                 data, meta = task["data"], task.get("meta")
-                rows.append((task_id, encode(data), None if meta is None else encode(meta), started))
                 key_sets[tuple(data) if type(data) is dict else ()] += 1
+                completions, cancelled, completed_at, score = 0, 0, None, None
                 if task.get("completions"):
-                    completions += [(task_id, completion) for completion in task["completions"]]
+                    for completion in task["completions"]:
+                        row = _completion_row(task_id, completion, started)
+                        completion_rows.append(row)
+                        _tally_labels(completion["result"], tally, +1)
+                        cancelled += row[3]
+                        completed_at = max(completed_at or row[4], row[4])
+                    completions = len(task["completions"])
+                    completion_count += completions
+                    labeled += 1
                 if task.get("predictions"):
-                    predictions += [(task_id, prediction) for prediction in task["predictions"]]
+                    added = [_prediction_row(task_id, p, started) for p in task["predictions"]]
+                    prediction_rows += added
+                    prediction_count += len(added)
+                    score = _mean_score(row[3] for row in added)
+                rows.append((task_id, encode(data), None if meta is None else encode(meta), started,
+                             completions, cancelled, completed_at, score))
                 task_id += 1
                 if len(rows) >= defaults.IMPORT_BATCH:
-                    conn.executemany(insert, rows)
-                    rows.clear()
-            conn.executemany(insert, rows)
+                    _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+            _flush_import(conn, insert, rows, completion_rows, prediction_rows)
             task_count = task_id - first_id
             _add_key_sets(conn, key_sets)
-            _insert_completions(conn, completions, started)
-            _insert_predictions(conn, predictions, started)
-            labeled = _refresh_tasks(conn, {t for t, _ in completions}, started)
-            _refresh_scores(conn, {t for t, _ in predictions})
-            _bump(conn, tasks=task_count, completed_tasks=labeled, completions=len(completions),
-                  predictions=len(predictions))
+            _save_tally(conn, tally)
+            _bump(conn, tasks=task_count, completed_tasks=labeled, completions=completion_count,
+                  predictions=prediction_count)
         return {
             "task_count": task_count,
-            "completion_count": len(completions),
-            "prediction_count": len(predictions),
+            "completion_count": completion_count,
+            "prediction_count": prediction_count,
             "first_id": first_id,
             "last_id": task_id - 1,
         }
@@ -356,16 +385,21 @@ class ProjectStore:
                 (_compact(task["data"]), None if task.get("meta") is None else _compact(task["meta"]),
                  stamp, task_id))
             if "completions" in task:
-                was_labeled = _delete_completions_of(conn, [task_id])
-                _insert_completions(conn, [(task_id, c) for c in task["completions"]], stamp)
-                now_labeled = _refresh_tasks(conn, {task_id}, stamp)
-                _bump(conn, completed_tasks=now_labeled - was_labeled,
-                      completions=len(task["completions"]))
+                was_labeled = _delete_completions_of(conn, task_id)
+                tally = Counter()
+                for completion in task["completions"]:
+                    _tally_labels(completion["result"], tally, +1)
+                _save_tally(conn, tally)
+                _insert_completion_rows(conn, [_completion_row(task_id, c, stamp) for c in task["completions"]])
+                now_labeled = _refresh_task(conn, task_id, stamp)
+                _bump(conn, completed_tasks=now_labeled - was_labeled, completions=len(task["completions"]))
             if "predictions" in task:
                 removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
-                _insert_predictions(conn, [(task_id, p) for p in task["predictions"]], stamp)
-                _refresh_scores(conn, {task_id})
-                _bump(conn, predictions=len(task["predictions"]) - removed)
+                added = [_prediction_row(task_id, p, stamp) for p in task["predictions"]]
+                _insert_prediction_rows(conn, added)
+                conn.execute("UPDATE tasks SET score = ? WHERE id = ?",
+                             (_mean_score(row[3] for row in added), task_id))
+                _bump(conn, predictions=len(added) - removed)
         return self.task(task_id)
 
     def delete_task(self, task_id):
@@ -373,7 +407,7 @@ class ProjectStore:
             row = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
             if row is None:
                 return False
-            was_labeled = _delete_completions_of(conn, [task_id])
+            was_labeled = _delete_completions_of(conn, task_id)
             removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
             conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
             conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
@@ -396,15 +430,15 @@ class ProjectStore:
             if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
                 return None
             was_labeled = _is_labeled(conn, task_id)
-            body = {k: v for k, v in completion.items() if k not in _SERVER_COMPLETION_KEYS}
-            cursor = conn.execute(
-                "INSERT INTO completions (uuid, task_id, body, was_cancelled, completed_by, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), task_id, _compact(body), int(cancelled), completed_by, stamp, stamp))
-            _count_labels(conn, body["result"], +1)
-            _refresh_tasks(conn, {task_id}, stamp)
+            completion = {**completion, "was_cancelled": cancelled}
+            if completed_by:
+                completion.setdefault("completed_by", completed_by)
+            row = _completion_row(task_id, completion, stamp, imported=False)
+            (completion_id,) = _insert_completion_rows(conn, [row])
+            _save_tally(conn, _tally_labels(completion["result"], Counter(), +1))
+            _refresh_task(conn, task_id, stamp)
             _bump(conn, completions=1, completed_tasks=1 - was_labeled)
-            return cursor.lastrowid
+            return completion_id
 
     def update_completion(self, task_id, completion_id, changes, cancelled=None):
         """Merge `changes` into a completion; returns it, or None when there is no such completion."""
@@ -416,15 +450,15 @@ class ProjectStore:
             if row is None:
                 return None
             body = json.loads(row[0])
-            _count_labels(conn, body["result"], -1)
+            tally = _tally_labels(body["result"], Counter(), -1)
             body.update((k, v) for k, v in changes.items() if k not in _SERVER_COMPLETION_KEYS)
-            _count_labels(conn, body["result"], +1)
+            _save_tally(conn, _tally_labels(body["result"], tally, +1))
             conn.execute(
                 "UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
                 (_compact(body), row[1] if cancelled is None else int(cancelled), stamp, completion_id))
-            _refresh_tasks(conn, {task_id}, stamp)
-            return _completion_json(conn.execute(
-                f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone())
+            _refresh_task(conn, task_id, stamp)
+            return json.loads(_completion_text(conn.execute(
+                f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))
 
     def delete_completion(self, task_id, completion_id):
         stamp = now()
@@ -433,9 +467,9 @@ class ProjectStore:
                                (completion_id, task_id)).fetchone()
             if row is None:
                 return False
-            _count_labels(conn, json.loads(row[0])["result"], -1)
+            _save_tally(conn, _tally_labels(json.loads(row[0])["result"], Counter(), -1))
             conn.execute("DELETE FROM completions WHERE id = ?", (completion_id,))
-            still_labeled = _refresh_tasks(conn, {task_id}, stamp)
+            still_labeled = _refresh_task(conn, task_id, stamp)
             _bump(conn, completions=-1, completed_tasks=still_labeled - 1)
         return True
 
@@ -445,8 +479,8 @@ class ProjectStore:
         with self._write() as conn:
             if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
                 return False
-            was_labeled = _delete_completions_of(conn, [task_id])
-            _refresh_tasks(conn, {task_id}, stamp)
+            was_labeled = _delete_completions_of(conn, task_id)
+            _refresh_task(conn, task_id, stamp)
             _bump(conn, completed_tasks=-was_labeled)
         return True
 
@@ -486,10 +520,11 @@ def _store_upload(conn, upload, stamp):
 
 
 def _task_insert(uuid_prefix):
-    """INSERT for rows (id, data, meta, timestamp); SQLite formats each uuid from the prefix and id."""
+    """INSERT for rows (id, data, meta, timestamp, completions, cancelled, completed_at, score);
+    SQLite formats each uuid from the prefix and the id."""
     return (
-        "INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at) "
-        f"VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4)"
+        "INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
+        f"completed_at, score) VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)"
     )
 
 
@@ -530,72 +565,84 @@ def _timestamp(value, fallback):
     return fallback
 
 
-def _insert_completions(conn, completions, stamp):
-    rows = []
-    for task_id, completion in completions:
-        body = {k: v for k, v in completion.items() if k not in _SERVER_COMPLETION_KEYS}
-        cancelled = bool(completion.get("was_cancelled") or completion.get("skipped"))
-        created = _timestamp(completion.get("created_at"), stamp)
-        rows.append((str(uuid.uuid4()), task_id, _compact(body), int(cancelled), None,
-                     created, _timestamp(completion.get("updated_at"), created)))
-        _count_labels(conn, body["result"], +1)
-    conn.executemany(
-        "INSERT INTO completions (uuid, task_id, body, was_cancelled, completed_by, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+def _completion_row(task_id, completion, stamp, imported=True):
+    """(uuid, task_id, body, was_cancelled, created_at, updated_at) of a completion to insert.
+
+    The body is what the client sent minus what the server owns; an imported completion
+    keeps its own timestamps.
+    """
+    body = {k: v for k, v in completion.items() if k not in _SERVER_COMPLETION_KEYS}
+    body.setdefault("lead_time", 0)
+    cancelled = bool(completion.get("was_cancelled") or completion.get("skipped"))
+    created = _timestamp(completion.get("created_at"), stamp) if imported else stamp
+    updated = _timestamp(completion.get("updated_at"), created) if imported else stamp
+    return (str(uuid.uuid4()), task_id, _compact(body), int(cancelled), created, updated)
 
 
-def _insert_predictions(conn, predictions, stamp):
-    rows = []
-    for task_id, prediction in predictions:
-        score = prediction.get("score")
-        if not isinstance(score, (int, float)) or isinstance(score, bool):
-            score = None
-        body = {k: v for k, v in prediction.items() if k not in ("id", "created_at")}
-        rows.append((str(uuid.uuid4()), task_id, _compact(body), score,
-                     _text_or_none(prediction.get("model_version")),
-                     _text_or_none(prediction.get("created_by")), stamp))
+def _insert_completion_rows(conn, rows):
+    """Insert completion rows; returns their new ids."""
+    return [conn.execute(
+        "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", row).fetchone()[0] for row in rows]
+
+
+def _prediction_row(task_id, prediction, stamp):
+    """(uuid, task_id, body, score, model_version, created_by, created_at) of a prediction to insert."""
+    score = prediction.get("score")
+    if not isinstance(score, (int, float)) or isinstance(score, bool):
+        score = None
+    body = {k: v for k, v in prediction.items() if k not in ("id", "created_at")}
+    return (str(uuid.uuid4()), task_id, _compact(body), score,
+            _text_or_none(prediction.get("model_version")), _text_or_none(prediction.get("created_by")), stamp)
+
+
+def _insert_prediction_rows(conn, rows):
     conn.executemany(
         "INSERT INTO predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _flush_import(conn, insert, rows, completion_rows, prediction_rows):
+    """Write one batch of an import and empty the lists for the next."""
+    conn.executemany(insert, rows)
+    conn.executemany(
+        "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", completion_rows)
+    _insert_prediction_rows(conn, prediction_rows)
+    for batch in (rows, completion_rows, prediction_rows):
+        batch.clear()
+
+
+def _mean_score(scores):
+    """A task's score for prediction-score sampling: the mean of its predictions' scores."""
+    scores = [score for score in scores if score is not None]
+    return sum(scores) / len(scores) if scores else None
 
 
 def _text_or_none(value):
     return None if value is None else str(value)
 
 
-def _delete_completions_of(conn, task_ids):
-    """Delete the tasks' completions (keeping label counts right); returns how many tasks were labeled."""
-    labeled = 0
-    for task_id in task_ids:
-        for (body,) in conn.execute("SELECT body FROM completions WHERE task_id = ?", (task_id,)).fetchall():
-            _count_labels(conn, json.loads(body)["result"], -1)
-        removed = conn.execute("DELETE FROM completions WHERE task_id = ?", (task_id,)).rowcount
-        labeled += removed > 0
-        _bump(conn, completions=-removed)
-    return labeled
+def _delete_completions_of(conn, task_id):
+    """Delete a task's completions (keeping the label tally right); returns 1 if it had any."""
+    tally = Counter()
+    for (body,) in conn.execute("SELECT body FROM completions WHERE task_id = ?", (task_id,)).fetchall():
+        _tally_labels(json.loads(body)["result"], tally, -1)
+    _save_tally(conn, tally)
+    removed = conn.execute("DELETE FROM completions WHERE task_id = ?", (task_id,)).rowcount
+    _bump(conn, completions=-removed)
+    return int(removed > 0)
 
 
-def _refresh_tasks(conn, task_ids, stamp):
-    """Recompute the completion columns of tasks; returns how many of them are now labeled."""
-    conn.executemany(
+def _refresh_task(conn, task_id, stamp):
+    """Recompute a task's completion columns; returns 1 if it is labeled now."""
+    conn.execute(
         "UPDATE tasks SET "
         "completions = (SELECT count(*) FROM completions WHERE task_id = tasks.id), "
         "cancelled = (SELECT count(*) FROM completions WHERE task_id = tasks.id AND was_cancelled), "
         "completed_at = (SELECT max(created_at) FROM completions WHERE task_id = tasks.id), "
-        "updated_at = ? WHERE id = ?",
-        [(stamp, task_id) for task_id in task_ids])
-    labeled = 0
-    for chunk in _batches(list(task_ids)):
-        marks = ",".join("?" * len(chunk))
-        labeled += conn.execute(
-            f"SELECT count(*) FROM tasks WHERE id IN ({marks}) AND completions > 0", chunk).fetchone()[0]
-    return labeled
-
-
-def _refresh_scores(conn, task_ids):
-    conn.executemany(
-        "UPDATE tasks SET score = (SELECT avg(score) FROM predictions WHERE task_id = tasks.id) WHERE id = ?",
-        [(task_id,) for task_id in task_ids])
+        "updated_at = ? WHERE id = ?", (stamp, task_id))
+    return _is_labeled(conn, task_id)
 
 
 def _batches(items, size=500):
@@ -603,9 +650,8 @@ def _batches(items, size=500):
         yield items[start:start + size]
 
 
-def _count_labels(conn, result, sign):
-    """Add or remove a completion's results in the tally a new config is checked against."""
-    tally = Counter()
+def _tally_labels(result, tally, sign):
+    """Count a completion's results into `tally`, the record a new config is checked against."""
     for item in result:
         if not isinstance(item, dict) or item.get("type") in _UNCHECKED_RESULT_TYPES:
             continue
@@ -617,14 +663,17 @@ def _count_labels(conn, result, sign):
         labels = [label for label in labels if isinstance(label, str)] if isinstance(labels, list) else []
         for label in labels or [""]:
             tally[(from_name, to_name, kind, label)] += sign
-    if not tally:
+    return tally
+
+
+def _save_tally(conn, tally):
+    changes = [(*key, uses) for key, uses in tally.items() if uses]
+    if not changes:
         return
     conn.executemany(
         "INSERT INTO result_labels (from_name, to_name, type, label, uses) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT DO UPDATE SET uses = uses + excluded.uses",
-        [(*key, uses) for key, uses in tally.items()])
-    if sign < 0:
-        conn.execute("DELETE FROM result_labels WHERE uses <= 0")
+        "ON CONFLICT DO UPDATE SET uses = uses + excluded.uses", changes)
+    conn.execute("DELETE FROM result_labels WHERE uses <= 0")
 
 
 def _ids_in_id_order(conn, total, offset, limit, descending):
@@ -654,49 +703,53 @@ def _segment_ids(conn, where, index, forward, backward, size, offset, limit):
     return [row[0] for row in reversed(rows)]
 
 
-def _load_tasks(conn, ids):
-    """Tasks as the API shows them, in the order of `ids`, with completions and predictions."""
-    if not ids:
-        return []
-    tasks = {}
+def _task_texts(conn, ids, listed):
+    """JSON text of each task in `ids` (in that order), built from the stored JSON without decoding it.
+
+    `listed` adds what GET /api/tasks shows besides the stored task (completed_at,
+    has_cancelled_completions); the export leaves it out.
+    """
+    rows, completions, predictions = {}, {}, {}
     for chunk in _batches(ids):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE id IN ({marks})", chunk):
-            tasks[row[0]] = _task_json(row)
+            rows[row[0]] = row
         for row in conn.execute(
                 f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE task_id IN ({marks}) ORDER BY id", chunk):
-            tasks[row[1]]["completions"].append(_completion_json(row))
+            completions.setdefault(row[1], []).append(_completion_text(row))
         for row in conn.execute(
                 f"SELECT {_PREDICTION_COLUMNS} FROM predictions WHERE task_id IN ({marks}) ORDER BY id", chunk):
-            tasks[row[1]]["predictions"].append(_prediction_json(row))
-    return [tasks[task_id] for task_id in ids if task_id in tasks]
+            predictions.setdefault(row[1], []).append(_prediction_text(row))
+    return [_task_text(rows[task_id], completions.get(task_id, ()), predictions.get(task_id, ()), listed)
+            for task_id in ids if task_id in rows]
 
 
-def _task_json(row):
-    task_id, data, meta, completions, cancelled, completed_at = row
-    task = {"id": task_id, "data": json.loads(data)}
+def _load_tasks(conn, ids):
+    """Tasks as the API shows them, in the order of `ids`, with completions and predictions."""
+    return [json.loads(text) for text in _task_texts(conn, ids, listed=True)]
+
+
+def _task_text(row, completions, predictions, listed):
+    task_id, data, meta, completion_count, cancelled, completed_at = row
+    text = f'{{"id":{task_id},"data":{data}'
     if meta is not None:
-        task["meta"] = json.loads(meta)
-    task["completions"] = []
-    task["predictions"] = []
-    task["completed_at"] = format_completed_at(completed_at) if completions else None
-    task["has_cancelled_completions"] = cancelled
-    return task
+        text += f',"meta":{meta}'
+    text += f',"completions":[{",".join(completions)}],"predictions":[{",".join(predictions)}]'
+    if listed:
+        shown = f'"{format_completed_at(completed_at)}"' if completion_count else "null"
+        text += f',"completed_at":{shown},"has_cancelled_completions":{cancelled}'
+    return text + "}"
 
 
-def _completion_json(row):
-    completion_id, _task_id, body, was_cancelled, completed_by, created_at, updated_at = row
-    completion = {"id": completion_id, **json.loads(body)}
-    completion.setdefault("lead_time", 0)
-    completion["created_at"] = created_at
-    completion["updated_at"] = updated_at
-    if was_cancelled:
-        completion["was_cancelled"] = True
-    if completed_by is not None:
-        completion.setdefault("completed_by", completed_by)
-    return completion
+def _completion_text(row):
+    """{"id", <what the client sent>, "created_at", "updated_at"[, "was_cancelled"]} as JSON text."""
+    completion_id, _task_id, body, was_cancelled, created_at, updated_at = row
+    fields = body[1:-1]
+    text = f'{{"id":{completion_id},{fields + "," if fields else ""}"created_at":{created_at},"updated_at":{updated_at}'
+    return text + (',"was_cancelled":true}' if was_cancelled else "}")
 
 
-def _prediction_json(row):
+def _prediction_text(row):
     prediction_id, _task_id, body, created_at = row
-    return {"id": prediction_id, **json.loads(body), "created_at": created_at}
+    fields = body[1:-1]
+    return f'{{"id":{prediction_id},{fields + "," if fields else ""}"created_at":{created_at}}}'

@@ -50,7 +50,6 @@ CREATE TABLE completions (
     task_id INTEGER NOT NULL,
     body TEXT NOT NULL,
     was_cancelled INTEGER NOT NULL DEFAULT 0,
-    completed_by TEXT,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
