@@ -1,5 +1,6 @@
 """The project file itself: versions, migration with a backup, refusal of newer files, copies."""
 
+import random
 import shutil
 import sqlite3
 
@@ -102,3 +103,40 @@ def test_first_start_creates_a_default_project(tmp_path):
         project = server.client.get("/api/project").json
     assert project["task_count"] == 0
     assert list((tmp_path / "ws" / "projects").glob("*.lsdesk"))
+
+
+def expected_order(store, order):
+    """Every task in `order`, sorted in Python from the full list: what each page must slice."""
+    tasks = list(store.iter_tasks())
+    labeled = [t for t in tasks if t["completions"]]
+    unlabeled = [t["id"] for t in tasks if not t["completions"]]
+    descending = order.startswith("-")
+    if order.lstrip("-") == "id":
+        return sorted(t["id"] for t in tasks)[::-1 if descending else 1]
+
+    def key(task):
+        newest = max(c["created_at"] for c in task["completions"])
+        cancelled = sum(1 for c in task["completions"] if c.get("was_cancelled"))
+        return (cancelled, newest, task["id"]) if "cancelled" in order else (newest, task["id"])
+
+    return [t["id"] for t in sorted(labeled, key=key, reverse=descending)] + unlabeled
+
+
+@pytest.mark.parametrize("order", ["id", "-id", "completed_at", "-completed_at",
+                                   "has_cancelled_completions", "-has_cancelled_completions"])
+def test_every_page_matches_the_full_order_through_marks(tmp_path, monkeypatch, order):
+    from lsdesk.store import project
+    monkeypatch.setattr(project, "PAGE_MARK_STEP", 4)
+    # Completions at shuffled times, so completed_at order differs from id order.
+    clock = iter(random.Random(1).sample(range(1, 10**6), 10**4))
+    monkeypatch.setattr(project, "now", lambda: next(clock))
+    store = ProjectStore(tmp_path / "p.lsdesk", create=True)
+    store.import_tasks({"data": {"n": n}} for n in range(60))
+    for step in range(3):
+        for task_id in range(1 + step, 61, 3 + step):
+            store.add_completion(task_id, {"result": []}, cancelled=task_id % 4 == 0, completed_by=None)
+        store.delete_task(7 + step * 11)
+        for size in (1, 3, 5, 7):
+            pages = [store.tasks_page(page, size, order) for page in range(1, 70 // size + 2)]
+            assert [t["id"] for page in pages for t in page] == expected_order(store, order)
+    store.close()

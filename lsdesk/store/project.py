@@ -6,6 +6,7 @@ before it returns, so a copy of the .lsdesk file made right after a 2xx holds th
 Reads use a pool of connections and see the last committed state (WAL).
 """
 
+import gc
 import json
 import queue
 import random
@@ -15,6 +16,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
@@ -44,34 +46,55 @@ _TASK_COLUMNS = "id, data, meta, completions, cancelled, completed_at"
 _COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, created_at, updated_at"
 _PREDICTION_COLUMNS = "id, task_id, body, created_at"
 
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A run of tasks in one sort order, read through one index: which tasks, how many, in what order."""
+
+    where: str
+    size: str  # the counts() entry that holds how many tasks the segment has
+    index: str
+    columns: tuple  # the sort key, all in one direction
+    descending: bool = False
+    # The counters that change when this segment's order may have changed.
+    changes: tuple = ("task_changes", "label_changes")
+
+    def order_by(self, reverse=False):
+        direction = " DESC" if self.descending != reverse else ""
+        return ", ".join(column + direction for column in self.columns)
+
+    def at_or_after(self):
+        """The condition for tasks at or after a sort key (one ? per column), as a seek in the index."""
+        columns = ", ".join(self.columns)
+        marks = ", ".join("?" * len(self.columns))
+        return f"({columns}) {'<=' if self.descending else '>='} ({marks})"
+
+
 # Each order of GET /api/tasks is a list of segments: labeled tasks in the order asked
 # for, then the unlabeled ones by id (Label Studio puts tasks without completions last).
-# A segment names its index and its ORDER BY forwards and backwards, so any page is
-# read from whichever end is nearer.
-_LABELED = ("completions > 0", "completed_tasks")
-_UNLABELED = ("completions = 0", "unlabeled_tasks")
+# Ties in has_cancelled_completions are broken by completed_at then id in the same
+# direction, so one index serves both directions.
+_UNLABELED = _Segment("completions = 0", "unlabeled_tasks", "tasks_unlabeled", ("id",))
+
+
+def _labeled(index, columns, descending):
+    return [_Segment("completions > 0", "completed_tasks", index, columns, descending), _UNLABELED]
+
+
 _ORDERS = {
-    "completed_at": [
-        (_LABELED, "tasks_by_completed_at", "completed_at, id", "completed_at DESC, id DESC"),
-        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
-    ],
-    "-completed_at": [
-        (_LABELED, "tasks_by_completed_at", "completed_at DESC, id DESC", "completed_at, id"),
-        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
-    ],
-    # Ties between equal cancelled counts go to the newest completion first, as in 0.8.
-    "has_cancelled_completions": [
-        (_LABELED, "tasks_by_cancelled_newest",
-         "cancelled, completed_at DESC, id DESC", "cancelled DESC, completed_at, id"),
-        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
-    ],
-    "-has_cancelled_completions": [
-        (_LABELED, "tasks_by_cancelled",
-         "cancelled DESC, completed_at DESC, id DESC", "cancelled, completed_at, id"),
-        (_UNLABELED, "tasks_unlabeled", "id", "id DESC"),
-    ],
+    "id": [_Segment("1", "tasks", "sqlite_autoindex", ("id",), changes=("task_changes",))],
+    "-id": [_Segment("1", "tasks", "sqlite_autoindex", ("id",), descending=True, changes=("task_changes",))],
+    "completed_at": _labeled("tasks_by_completed_at", ("completed_at", "id"), False),
+    "-completed_at": _labeled("tasks_by_completed_at", ("completed_at", "id"), True),
+    "has_cancelled_completions": _labeled("tasks_by_cancelled", ("cancelled", "completed_at", "id"), False),
+    "-has_cancelled_completions": _labeled("tasks_by_cancelled", ("cancelled", "completed_at", "id"), True),
 }
-TASK_ORDERS = ("id", "-id", *_ORDERS)
+# A deep page starts from a mark: the sort key of every PAGE_MARK_STEP-th task of a
+# segment, found in one scan and kept until tasks or completions change. Then any page
+# is one index seek plus fewer than PAGE_MARK_STEP steps, at any project size.
+PAGE_MARK_STEP = 2048
+TASK_ORDERS = tuple(_ORDERS)
 
 
 def now():
@@ -95,6 +118,7 @@ class ProjectStore:
             raise ProjectFileError(f"{self.path} already exists")
         self._lock = threading.Lock()
         self._readers = queue.SimpleQueue()
+        self._page_marks = {}
         try:
             self._writer = self._connect()
         except sqlite3.Error as error:
@@ -218,16 +242,51 @@ class ProjectStore:
         with self._read() as conn:
             counts = dict(conn.execute("SELECT name, value FROM counters"))
             counts["unlabeled_tasks"] = counts["tasks"] - counts["completed_tasks"]
-            if order in ("id", "-id"):
-                ids = _ids_in_id_order(conn, counts["tasks"], offset, page_size, order == "-id")
-            else:
-                ids = []
-                for (where, size_name), index, forward, backward in _ORDERS[order]:
-                    size = counts[size_name]
-                    wanted = page_size - len(ids)
-                    ids += _segment_ids(conn, where, index, forward, backward, size, offset, wanted)
-                    offset = max(0, offset - size)
+            ids = []
+            for segment in _ORDERS[order]:
+                size = counts[segment.size]
+                version = tuple(counts[name] for name in segment.changes)
+                ids += self._segment_ids(conn, segment, size, offset, page_size - len(ids), version)
+                offset = max(0, offset - size)
             return _load_tasks(conn, ids)
+
+    def _segment_ids(self, conn, segment, size, offset, limit, version):
+        """Ids at [offset, offset+limit) of a segment: a short scan from its nearer end, or from a mark."""
+        count = min(limit, size - offset)
+        if count <= 0:
+            return []
+        index = "" if segment.index == "sqlite_autoindex" else f" INDEXED BY {segment.index}"
+        select = f"SELECT id FROM tasks{index} WHERE {segment.where}"
+        if offset < PAGE_MARK_STEP:
+            rows = conn.execute(f"{select} ORDER BY {segment.order_by()} LIMIT ? OFFSET ?", (count, offset))
+            return [row[0] for row in rows]
+        from_end = size - offset - count
+        if from_end < PAGE_MARK_STEP:
+            rows = conn.execute(f"{select} ORDER BY {segment.order_by(reverse=True)} LIMIT ? OFFSET ?",
+                                (count, from_end)).fetchall()
+            return [row[0] for row in reversed(rows)]
+        if segment.where == "1":
+            low, high = conn.execute("SELECT (SELECT min(id) FROM tasks), (SELECT max(id) FROM tasks)").fetchone()
+            if high - low + 1 == size:
+                # No task was ever deleted in between: a page of ids is arithmetic.
+                first = high - offset if segment.descending else low + offset
+                return list(range(first, first - count, -1) if segment.descending else range(first, first + count))
+        mark, key = self._page_mark(conn, segment, offset, version)
+        rows = conn.execute(f"{select} AND {segment.at_or_after()} ORDER BY {segment.order_by()} LIMIT ? OFFSET ?",
+                            (*key, count, offset - mark))
+        return [row[0] for row in rows]
+
+    def _page_mark(self, conn, segment, offset, version):
+        """(position, sort key) of the nearest mark at or before `offset`, rebuilding stale marks."""
+        cached = self._page_marks.get(segment)
+        if cached is None or cached[0] != version:
+            columns = ", ".join(segment.columns)
+            keys = conn.execute(
+                f"SELECT {columns} FROM (SELECT {columns}, row_number() OVER (ORDER BY {segment.order_by()}) - 1 "
+                f"AS position FROM tasks WHERE {segment.where}) WHERE position % {PAGE_MARK_STEP} = 0").fetchall()
+            cached = self._page_marks[segment] = (version, keys)
+        number = offset // PAGE_MARK_STEP
+        return number * PAGE_MARK_STEP, cached[1][number]
 
     def iter_tasks(self, chunk=1000):
         """Every task in id order, read in short snapshots so writers are never held up."""
@@ -261,7 +320,7 @@ class ProjectStore:
     def completed_task_ids(self):
         with self._read() as conn:
             return [row[0] for row in conn.execute(
-                "SELECT id FROM tasks INDEXED BY tasks_by_id WHERE completions > 0 ORDER BY id")]
+                "SELECT id FROM tasks WHERE completions > 0 ORDER BY id")]
 
     def next_task_id(self, sampling):
         """The task to label next, or None when every task has a completion."""
@@ -276,9 +335,11 @@ class ProjectStore:
                     return row[0]
             first = "SELECT id FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0"
             if sampling == "uniform":
+                # Two sub-selects: SQLite finds min and max by one index seek each only
+                # when a query asks for one of them.
                 low, high = conn.execute(
-                    "SELECT min(id), max(id) FROM tasks INDEXED BY tasks_unlabeled "
-                    "WHERE completions = 0").fetchone()
+                    "SELECT (SELECT min(id) FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0), "
+                    "(SELECT max(id) FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0)").fetchone()
                 if low is None:
                     return None
                 # Uniform over the id range of unlabeled tasks: a task right after a run
@@ -300,7 +361,7 @@ class ProjectStore:
         """
         started = now()
         encode = _compact
-        with self._write() as conn:
+        with self._write() as conn, _cyclic_gc_paused():
             first_id = task_id = _next_id(conn, "tasks")
             insert = _task_insert(_uuid_prefix())
             rows, completion_rows, prediction_rows = [], [], []
@@ -337,7 +398,7 @@ class ProjectStore:
             _add_key_sets(conn, key_sets)
             _save_tally(conn, tally)
             _bump(conn, tasks=task_count, completed_tasks=labeled, completions=completion_count,
-                  predictions=prediction_count)
+                  predictions=prediction_count, task_changes=1, label_changes=int(labeled > 0))
         return {
             "task_count": task_count,
             "completion_count": completion_count,
@@ -392,7 +453,8 @@ class ProjectStore:
                 _save_tally(conn, tally)
                 _insert_completion_rows(conn, [_completion_row(task_id, c, stamp) for c in task["completions"]])
                 now_labeled = _refresh_task(conn, task_id, stamp)
-                _bump(conn, completed_tasks=now_labeled - was_labeled, completions=len(task["completions"]))
+                _bump(conn, completed_tasks=now_labeled - was_labeled, completions=len(task["completions"]),
+                      label_changes=1)
             if "predictions" in task:
                 removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
                 added = [_prediction_row(task_id, p, stamp) for p in task["predictions"]]
@@ -412,14 +474,15 @@ class ProjectStore:
             conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
             conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
             _add_key_sets(conn, Counter({_key_set(json.loads(row[0])): -1}))
-            _bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed)
+            _bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed, task_changes=1)
         return True
 
     def delete_all_tasks(self):
         with self._write() as conn:
             for table in ("tasks", "completions", "predictions", "drafts", "data_key_sets", "result_labels"):
                 conn.execute(f"DELETE FROM {table}")
-            conn.execute("UPDATE counters SET value = 0")
+            conn.execute("UPDATE counters SET value = 0 WHERE name NOT LIKE '%_changes'")
+            _bump(conn, task_changes=1, label_changes=1)
 
     # -- completions -------------------------------------------------------------------
 
@@ -437,7 +500,7 @@ class ProjectStore:
             (completion_id,) = _insert_completion_rows(conn, [row])
             _save_tally(conn, _tally_labels(completion["result"], Counter(), +1))
             _refresh_task(conn, task_id, stamp)
-            _bump(conn, completions=1, completed_tasks=1 - was_labeled)
+            _bump(conn, completions=1, completed_tasks=1 - was_labeled, label_changes=1)
             return completion_id
 
     def update_completion(self, task_id, completion_id, changes, cancelled=None):
@@ -457,6 +520,7 @@ class ProjectStore:
                 "UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
                 (_compact(body), row[1] if cancelled is None else int(cancelled), stamp, completion_id))
             _refresh_task(conn, task_id, stamp)
+            _bump(conn, label_changes=1)
             return json.loads(_completion_text(conn.execute(
                 f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))
 
@@ -470,7 +534,7 @@ class ProjectStore:
             _save_tally(conn, _tally_labels(json.loads(row[0])["result"], Counter(), -1))
             conn.execute("DELETE FROM completions WHERE id = ?", (completion_id,))
             still_labeled = _refresh_task(conn, task_id, stamp)
-            _bump(conn, completions=-1, completed_tasks=still_labeled - 1)
+            _bump(conn, completions=-1, completed_tasks=still_labeled - 1, label_changes=1)
         return True
 
     def delete_task_completions(self, task_id):
@@ -481,7 +545,7 @@ class ProjectStore:
                 return False
             was_labeled = _delete_completions_of(conn, task_id)
             _refresh_task(conn, task_id, stamp)
-            _bump(conn, completed_tasks=-was_labeled)
+            _bump(conn, completed_tasks=-was_labeled, label_changes=1)
         return True
 
     def delete_all_completions(self):
@@ -493,9 +557,23 @@ class ProjectStore:
                 "UPDATE tasks SET completions = 0, cancelled = 0, completed_at = NULL, updated_at = ? "
                 "WHERE completions > 0", (stamp,))
             conn.execute("UPDATE counters SET value = 0 WHERE name IN ('completions', 'completed_tasks')")
+            _bump(conn, label_changes=1)
 
 
 # -- helpers that run inside a read or write transaction ---------------------------------
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Imports allocate millions of short-lived objects without cycles; the cyclic collector
+    would walk them again and again (about half the import time) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _next_id(conn, table):
@@ -674,33 +752,6 @@ def _save_tally(conn, tally):
         "INSERT INTO result_labels (from_name, to_name, type, label, uses) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT DO UPDATE SET uses = uses + excluded.uses", changes)
     conn.execute("DELETE FROM result_labels WHERE uses <= 0")
-
-
-def _ids_in_id_order(conn, total, offset, limit, descending):
-    low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
-    if low is None or offset >= total:
-        return []
-    count = min(limit, total - offset)
-    if high - low + 1 == total:
-        # No gaps (nothing deleted): a page is arithmetic.
-        if descending:
-            return list(range(high - offset, high - offset - count, -1))
-        return list(range(low + offset, low + offset + count))
-    forward, backward = ("id DESC", "id") if descending else ("id", "id DESC")
-    return _segment_ids(conn, "1", "tasks_by_id", forward, backward, total, offset, limit)
-
-
-def _segment_ids(conn, where, index, forward, backward, size, offset, limit):
-    """Ids at [offset, offset+limit) of a segment, scanning its index from the nearer end."""
-    count = min(limit, size - offset)
-    if count <= 0:
-        return []
-    select = f"SELECT id FROM tasks INDEXED BY {index} WHERE {where} ORDER BY "
-    if offset <= size - offset - count:
-        rows = conn.execute(f"{select}{forward} LIMIT ? OFFSET ?", (count, offset)).fetchall()
-        return [row[0] for row in rows]
-    rows = conn.execute(f"{select}{backward} LIMIT ? OFFSET ?", (count, size - offset - count)).fetchall()
-    return [row[0] for row in reversed(rows)]
 
 
 def _task_texts(conn, ids, listed):

@@ -22,8 +22,10 @@ CREATE TABLE counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+-- *_changes count writes that may reorder tasks: cached page positions compare them.
 INSERT INTO counters (name, value) VALUES
-    ('tasks', 0), ('completed_tasks', 0), ('completions', 0), ('predictions', 0);
+    ('tasks', 0), ('completed_tasks', 0), ('completions', 0), ('predictions', 0),
+    ('task_changes', 0), ('label_changes', 0);
 CREATE TABLE tasks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid TEXT NOT NULL,
@@ -36,14 +38,11 @@ CREATE TABLE tasks (
     completed_at INTEGER,
     score REAL
 );
-CREATE INDEX tasks_by_id ON tasks (id);
 CREATE INDEX tasks_unlabeled ON tasks (id) WHERE completions = 0;
 CREATE INDEX tasks_unlabeled_by_score ON tasks (score, id)
     WHERE completions = 0 AND score IS NOT NULL;
 CREATE INDEX tasks_by_completed_at ON tasks (completed_at, id) WHERE completions > 0;
 CREATE INDEX tasks_by_cancelled ON tasks (cancelled, completed_at, id) WHERE completions > 0;
-CREATE INDEX tasks_by_cancelled_newest ON tasks (cancelled, completed_at DESC, id DESC)
-    WHERE completions > 0;
 CREATE TABLE completions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid TEXT NOT NULL,
