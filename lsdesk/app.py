@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import bottle
 from bottle import HTTPResponse, request
 
-from lsdesk.api import completions, exports, helpers, imports, models, project, tasks, uploads
+from lsdesk.api import completions, drafts, exports, frontend, helpers, imports, models, project, tasks, uploads
 from lsdesk.api.http import ApiError, error_body, json_response
 
 log = logging.getLogger("lsdesk")
@@ -22,7 +22,7 @@ def make_app(workspace, bind_host="127.0.0.1", port=None):
     app.install(_json_errors)
     app.add_hook("before_request", _local_only(_allowed_hosts(bind_host), port))
     app.default_error_handler = _bottle_error
-    for resource in (project, imports, exports, tasks, completions, uploads, models, helpers):
+    for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, helpers, frontend):
         resource.add_routes(app, workspace)
     return _StripTrailingSlash(app)
 

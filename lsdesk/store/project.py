@@ -64,11 +64,18 @@ class _Segment:
         direction = " DESC" if self.descending != reverse else ""
         return ", ".join(column + direction for column in self.columns)
 
-    def at_or_after(self):
-        """The condition for tasks at or after a sort key (one ? per column), as a seek in the index."""
-        columns = ", ".join(self.columns)
-        marks = ", ".join("?" * len(self.columns))
-        return f"({columns}) {'<=' if self.descending else '>='} ({marks})"
+    def seeks(self, key):
+        """(condition, parameters) for the tasks at or after a sort key, as index seeks in order.
+
+        SQLite seeks on only the first column of a row-value comparison, so "(a, b) >= (x, y)"
+        becomes "a = x AND b >= y", then "a > x": each one seek into the index.
+        """
+        strict, inclusive = ("<", "<=") if self.descending else (">", ">=")
+        last = len(self.columns) - 1
+        return [(" AND ".join([f"{column} = ?" for column in self.columns[:depth]]
+                              + [f"{self.columns[depth]} {inclusive if depth == last else strict} ?"]),
+                 key[:depth + 1])
+                for depth in range(last, -1, -1)]
 
 
 # Each order of GET /api/tasks is a list of segments: labeled tasks in the order asked
@@ -92,8 +99,8 @@ _ORDERS = {
 }
 # A deep page starts from a mark: the sort key of every PAGE_MARK_STEP-th task of a
 # segment, found in one scan and kept until tasks or completions change. Then any page
-# is one index seek plus fewer than PAGE_MARK_STEP steps, at any project size.
-PAGE_MARK_STEP = 2048
+# is a few index seeks plus fewer than PAGE_MARK_STEP steps, at any project size.
+PAGE_MARK_STEP = 1024
 TASK_ORDERS = tuple(_ORDERS)
 
 
@@ -272,9 +279,15 @@ class ProjectStore:
                 first = high - offset if segment.descending else low + offset
                 return list(range(first, first - count, -1) if segment.descending else range(first, first + count))
         mark, key = self._page_mark(conn, segment, offset, version)
-        rows = conn.execute(f"{select} AND {segment.at_or_after()} ORDER BY {segment.order_by()} LIMIT ? OFFSET ?",
-                            (*key, count, offset - mark))
-        return [row[0] for row in rows]
+        skip = offset - mark
+        ids = []
+        for condition, parameters in segment.seeks(key):
+            rows = conn.execute(f"{select} AND {condition} ORDER BY {segment.order_by()} LIMIT ?",
+                                (*parameters, skip + count - len(ids)))
+            ids += [row[0] for row in rows]
+            if len(ids) >= skip + count:
+                break
+        return ids[skip:skip + count]
 
     def _page_mark(self, conn, segment, offset, version):
         """(position, sort key) of the nearest mark at or before `offset`, rebuilding stale marks."""
@@ -484,6 +497,28 @@ class ProjectStore:
             conn.execute("UPDATE counters SET value = 0 WHERE name NOT LIKE '%_changes'")
             _bump(conn, task_changes=1, label_changes=1)
 
+    # -- drafts: the labeling page's unsaved work ---------------------------------------
+
+    def draft(self, task_id):
+        with self._read() as conn:
+            row = conn.execute("SELECT body, updated_at FROM drafts WHERE task_id = ?", (task_id,)).fetchone()
+        return None if row is None else {**json.loads(row[0]), "updated_at": row[1]}
+
+    def save_draft(self, task_id, draft):
+        """Keep a task's unsaved result; False when the task does not exist."""
+        with self._write() as conn:
+            if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO drafts (task_id, body, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (task_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                (task_id, _compact(draft), now()))
+        return True
+
+    def delete_draft(self, task_id):
+        with self._write() as conn:
+            return conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,)).rowcount > 0
+
     # -- completions -------------------------------------------------------------------
 
     def add_completion(self, task_id, completion, cancelled, completed_by):
@@ -498,6 +533,7 @@ class ProjectStore:
                 completion.setdefault("completed_by", completed_by)
             row = _completion_row(task_id, completion, stamp, imported=False)
             (completion_id,) = _insert_completion_rows(conn, [row])
+            conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
             _save_tally(conn, _tally_labels(completion["result"], Counter(), +1))
             _refresh_task(conn, task_id, stamp)
             _bump(conn, completions=1, completed_tasks=1 - was_labeled, label_changes=1)

@@ -1,0 +1,26 @@
+"""The labeling app: one page (assets/index.html) for every app route, under a strict content policy."""
+
+from bottle import static_file
+
+from lsdesk.api.helpers import ASSETS
+
+APP_ROUTES = ("/", "/projects", "/setup", "/import", "/tasks", "/label", "/label/<task_id>", "/export",
+              "/stats", "/models")
+
+# Task content is data: no inline or foreign script can run in our origin. Media may
+# come from anywhere the task points to; HyperText renders in a sandboxed frame.
+CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                  "img-src 'self' data: blob: http: https:; media-src 'self' data: blob: http: https:; "
+                  "frame-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'")
+
+
+def add_routes(app, workspace):
+    for route in APP_ROUTES:
+        app.route(route, ["GET"], app_page)
+
+
+def app_page(**_params):
+    page = static_file("index.html", root=ASSETS)
+    page.set_header("Content-Security-Policy", CONTENT_POLICY)
+    page.set_header("Cache-Control", "no-cache")
+    return page

@@ -1,0 +1,60 @@
+"""Real headless Chromium (Debian's) driving the app served by a real `lsdesk serve`."""
+
+import itertools
+import os
+
+import pytest
+
+from tests.client import Server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    with Server(tmp_path_factory.mktemp("e2e-workspace")) as running:
+        yield running
+
+
+@pytest.fixture
+def api(app_server, request):
+    """The API client, with a new empty project made active for this test."""
+    created = app_server.client.post("/api/project", json={"desc": f"{request.node.name}-{next(_names)}"})
+    assert created.status == 201, created
+    return app_server.client
+
+
+@pytest.fixture
+def page(browser, app_server, api):
+    """A browser page on the app; uncaught errors and console errors fail the test.
+
+    Chromium also logs every 4xx answer as a console error; the API answers 404 by design
+    (no next task, no draft), so those lines are not errors of the page.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    page.base_url = app_server.url
+    yield page
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
