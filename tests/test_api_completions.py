@@ -114,3 +114,19 @@ def test_project_wide_completion_routes(api, task_id):
     assert api.get("/api/completions").json == {"ids": []}
     assert api.get("/api/project").json["completion_count"] == 0
     assert api.get("/api/project/next").json["id"] == task_id
+
+
+def test_draft_is_kept_until_a_completion_is_submitted(api, task_id):
+    assert api.get(f"/api/tasks/{task_id}/draft").status == 404
+    saved = api.request("PUT", f"/api/tasks/{task_id}/draft", json_body={"result": choice("Negative")})
+    assert saved.status == 200
+    draft = api.get(f"/api/tasks/{task_id}/draft").json
+    assert draft["result"] == choice("Negative") and isinstance(draft["updated_at"], int)
+    api.post(f"/api/tasks/{task_id}/completions", json={"result": choice("Negative")})
+    assert api.get(f"/api/tasks/{task_id}/draft").status == 404
+
+
+def test_draft_errors(api, task_id):
+    assert api.request("PUT", f"/api/tasks/{task_id}/draft", json_body={"nope": 1}).status == 400
+    assert api.request("PUT", "/api/tasks/999999/draft", json_body={"result": []}).status == 404
+    assert api.delete(f"/api/tasks/{task_id}/draft").status == 204
