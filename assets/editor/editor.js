@@ -1,0 +1,160 @@
+// The labeling editor: renders a label config for one task and edits its result items.
+//
+//   const editor = createEditor(container, {config, task, result, onChange});
+//   editor.ready          // a promise: resolved once every tag module is loaded and drawn
+//   editor.getResult()    // the result items to save
+//   editor.validate()     // messages for unmet `required` controls
+//   editor.hotkeys()      // [{keys, description}] for the help overlay
+//   editor.destroy()
+//
+// Each tag of the config is a module /assets/tags/<name>.js exporting
+//   {name, kind: "object"|"control"|"visual", render(node, ctx) → HTMLElement, validate?(node, ctx) → message|null}
+// and reads or changes the result through ctx.store (see store.js).
+
+import { attr, flag, parseConfig, walk } from "./config.js";
+import { resolve } from "./data.js";
+import { Hotkeys } from "./hotkeys.js";
+import { renderRegionList } from "./panel.js";
+import { loadTags, tagModule } from "./registry.js";
+import { AnnotationStore } from "./store.js";
+
+export function createEditor(container, { config, task, result = [], onChange = () => {} }) {
+  addStylesheet();
+  const store = new AnnotationStore(result);
+  const hotkeys = new Hotkeys();
+  const root = parseConfig(config);
+  const ctx = makeContext(root, task, store, hotkeys);
+  const unsubscribe = store.subscribe((userChange) => {
+    if (userChange) onChange();
+  });
+  bindEditingKeys(hotkeys, store);
+  container.replaceChildren();
+  container.classList.add("lsd-editor");
+  const ready = loadTags([...walk(root)].map((node) => node.tag)).then(() => {
+    const main = document.createElement("div");
+    main.className = "lsd-main";
+    main.append(ctx.render(root));
+    const side = document.createElement("aside");
+    side.className = "lsd-side";
+    side.append(renderRegionList(ctx));
+    container.append(main, side);
+    store.notify(false);
+  });
+  return {
+    ready,
+    store,
+    getResult: () => store.result(),
+    validate: () => validate(root, ctx),
+    hotkeys: () => hotkeys.list(),
+    destroy() {
+      unsubscribe();
+      hotkeys.destroy();
+      for (const cleanup of ctx.cleanups) cleanup();
+      container.replaceChildren();
+    },
+  };
+}
+
+function addStylesheet() {
+  if (document.querySelector("link[data-lsd-editor]")) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = "/assets/editor/editor.css";
+  link.dataset.lsdEditor = "";
+  document.head.append(link);
+}
+
+function makeContext(root, task, store, hotkeys) {
+  const nodesByName = new Map();
+  for (const node of walk(root)) if (node.attrs.name !== undefined) nodesByName.set(node.attrs.name, node);
+  const ctx = {
+    root,
+    task,
+    data: task.data || {},
+    store,
+    hotkeys,
+    cleanups: [],
+    // Labels armed for drawing, by control name (set by the *Labels controls).
+    armed: new Map(),
+    // What object tags expose to controls (an image's size, a text's content...), by name.
+    objects: new Map(),
+    resolve: (value) => resolve(value, task.data || {}),
+    node: (name) => nodesByName.get(name) || null,
+    // Controls whose toName lists this object, in config order.
+    controlsOf(objectName) {
+      return [...walk(root)].filter((node) => (node.attrs.toname || "").split(",").map((s) => s.trim()).includes(objectName));
+    },
+    // The labels to give a region drawn on `objectName` now: [{control, labels}] of armed controls.
+    armedFor(objectName) {
+      return ctx.controlsOf(objectName)
+        .filter((control) => (ctx.armed.get(control.attrs.name) || []).length)
+        .map((control) => ({ control, labels: [...ctx.armed.get(control.attrs.name)] }));
+    },
+    render(node) {
+      return renderNode(node, ctx);
+    },
+    renderChildren(node, parent) {
+      for (const child of node.children) {
+        const element = renderNode(child, ctx);
+        if (element) parent.append(element);
+      }
+      return parent;
+    },
+    onCleanup(fn) {
+      ctx.cleanups.push(fn);
+    },
+  };
+  return ctx;
+}
+
+function renderNode(node, ctx) {
+  const module = tagModule(node.tag);
+  if (!module) return unsupported(node);
+  try {
+    return module.render(node, ctx);
+  } catch (error) {
+    console.warn(`<${node.tag}> could not be drawn`, error);
+    return unsupported(node, error.message);
+  }
+}
+
+// A tag lsdesk cannot draw shows a clear message in its place, never a blank page.
+function unsupported(node, reason = "") {
+  const box = document.createElement("div");
+  box.className = "lsd-unsupported";
+  box.setAttribute("role", "note");
+  const name = node.attrs.name ? ` name="${node.attrs.name}"` : "";
+  box.textContent = `<${node.tag}${name}> is not supported by this version of lsdesk${reason ? `: ${reason}` : "."}`;
+  return box;
+}
+
+function bindEditingKeys(hotkeys, store) {
+  hotkeys.add("ctrl+z", "Undo", () => store.undo());
+  hotkeys.add("ctrl+shift+z", "Redo", () => store.redo());
+  hotkeys.add("ctrl+y", "Redo", () => store.redo());
+  hotkeys.add("backspace", "Delete the selected region", () => {
+    if (store.selected) store.change(() => store.removeRegion(store.selected));
+  });
+  hotkeys.add("delete", "Delete the selected region", () => {
+    if (store.selected) store.change(() => store.removeRegion(store.selected));
+  });
+  hotkeys.add("u", "Unselect", () => store.select(null));
+  hotkeys.add("escape", "Unselect", () => store.select(null));
+}
+
+// Messages for required controls that have no result (per region for perRegion controls).
+function validate(root, ctx) {
+  const messages = [];
+  for (const node of walk(root)) {
+    const module = tagModule(node.tag);
+    if (!module || module.kind !== "control" || !flag(node, "required")) continue;
+    const message = module.validate ? module.validate(node, ctx) : defaultRequired(node, ctx);
+    if (message) messages.push(message);
+  }
+  return messages;
+}
+
+function defaultRequired(node, ctx) {
+  if (ctx.store.itemsOf(node.attrs.name).length) return null;
+  return attr(node, "requiredMessage") || `"${node.attrs.name}" is required`;
+}

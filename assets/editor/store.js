@@ -1,0 +1,149 @@
+// The annotation being edited: Label Studio result items, kept exactly as they will be saved.
+//
+// A region is the set of items sharing an `id` (a box and its labels, a span and its
+// per-region text); relations are items without an id. Tags read and change items here,
+// so what is loaded is what is saved, byte for byte, unless the user edits it.
+
+const REGION_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
+export function newRegionId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  return Array.from(bytes, (byte) => REGION_ID_CHARS[byte % REGION_ID_CHARS.length]).join("");
+}
+
+const clone = (value) => JSON.parse(JSON.stringify(value));
+
+export class AnnotationStore {
+  constructor(items = []) {
+    this.items = clone(items);
+    this.selected = null; // the selected region's id
+    this.hidden = new Set(); // region ids hidden in the view (not saved)
+    this.undoStack = [];
+    this.redoStack = [];
+    this.listeners = new Set();
+    this.batchDepth = 0;
+  }
+
+  // Call fn after every change; returns a function that stops it.
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  notify(userChange = true) {
+    for (const fn of this.listeners) fn(userChange);
+  }
+
+  // Run fn as one undoable change.
+  change(fn) {
+    if (this.batchDepth === 0) {
+      this.undoStack.push(JSON.stringify(this.items));
+      this.redoStack = [];
+    }
+    this.batchDepth += 1;
+    try {
+      fn();
+    } finally {
+      this.batchDepth -= 1;
+    }
+    if (this.batchDepth === 0) this.notify();
+  }
+
+  undo() {
+    if (!this.undoStack.length) return;
+    this.redoStack.push(JSON.stringify(this.items));
+    this.items = JSON.parse(this.undoStack.pop());
+    this.dropStaleSelection();
+    this.notify();
+  }
+
+  redo() {
+    if (!this.redoStack.length) return;
+    this.undoStack.push(JSON.stringify(this.items));
+    this.items = JSON.parse(this.redoStack.pop());
+    this.dropStaleSelection();
+    this.notify();
+  }
+
+  dropStaleSelection() {
+    if (this.selected && !this.items.some((item) => item.id === this.selected)) this.selected = null;
+  }
+
+  // -- reading ---------------------------------------------------------------------
+
+  result() {
+    return clone(this.items);
+  }
+
+  // Items of one region, in order.
+  region(id) {
+    return this.items.filter((item) => item.id === id && item.type !== "relation");
+  }
+
+  // Region ids in the order they first appear.
+  regionIds() {
+    const ids = [];
+    for (const item of this.items) if (item.type !== "relation" && item.id && !ids.includes(item.id)) ids.push(item.id);
+    return ids;
+  }
+
+  // The item a control wrote for a region (or for the whole object when regionId is null).
+  itemOf(fromName, regionId = null) {
+    return this.items.find((item) => item.from_name === fromName && (regionId === null || item.id === regionId)) || null;
+  }
+
+  itemsOf(fromName) {
+    return this.items.filter((item) => item.from_name === fromName);
+  }
+
+  relations() {
+    return this.items.filter((item) => item.type === "relation");
+  }
+
+  // -- changing (call inside change()) ------------------------------------------------
+
+  add(...items) {
+    this.items.push(...items);
+  }
+
+  // Replace the item a control has for a region, or add it; `null` removes it.
+  put(fromName, regionId, item) {
+    const index = this.items.findIndex((it) => it.from_name === fromName && it.id === regionId);
+    if (item === null) {
+      if (index >= 0) this.items.splice(index, 1);
+    } else if (index >= 0) {
+      this.items[index] = item;
+    } else {
+      this.items.push(item);
+    }
+  }
+
+  // Apply fn(value) to the `value` of every item of a region (geometry moves together).
+  updateRegion(id, fn) {
+    for (const item of this.items) if (item.id === id && item.type !== "relation") fn(item);
+  }
+
+  removeRegion(id) {
+    this.items = this.items.filter((item) => item.id !== id
+      && !(item.type === "relation" && (item.from_id === id || item.to_id === id)));
+    if (this.selected === id) this.selected = null;
+    this.hidden.delete(id);
+  }
+
+  remove(item) {
+    this.items = this.items.filter((it) => it !== item);
+  }
+
+  // -- selection and visibility (not undoable, not saved) -------------------------------------
+
+  select(id) {
+    this.selected = id;
+    this.notify(false);
+  }
+
+  toggleHidden(id) {
+    if (this.hidden.has(id)) this.hidden.delete(id);
+    else this.hidden.add(id);
+    this.notify(false);
+  }
+}
