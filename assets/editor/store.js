@@ -147,3 +147,25 @@ export class AnnotationStore {
     this.notify(false);
   }
 }
+
+// The keys of an item's value that are the control's answer, not the region's place.
+function payloadKeys(item) {
+  return item.type === "textarea" ? [item.type, "text"] : [item.type];
+}
+
+// An item's value without its answer: the geometry or span another control's item copies.
+export function regionPlace(item) {
+  const place = { ...(item.value || {}) };
+  for (const key of payloadKeys(item)) delete place[key];
+  return place;
+}
+
+// A new item for `control` on the same region as `item`: same id, place and image facts.
+export function itemForRegion(item, control, type, payload) {
+  const extra = {};
+  for (const key of ["original_width", "original_height", "image_rotation", "original_length"]) {
+    if (key in item) extra[key] = item[key];
+  }
+  return { id: item.id, from_name: control, to_name: item.to_name, type, ...extra,
+    value: { ...regionPlace(item), ...payload } };
+}
