@@ -58,3 +58,25 @@ def page(browser, app_server, api):
     yield page
     context.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def editor(page):
+    """open_editor(config, data, result=()) draws the editor alone on a blank page of our origin;
+    `window.editor` is the editor (getResult(), validate(), hotkeys(), store)."""
+
+    def open_editor(config, data, result=()):
+        page.goto(page.base_url + "/api/health")
+        page.evaluate("""async ([config, data, result]) => {
+            document.body.replaceChildren();
+            document.body.style.margin = "8px";
+            const { createEditor } = await import("/assets/editor/editor.js");
+            const container = document.createElement("div");
+            container.id = "editor";
+            document.body.append(container);
+            window.editor = createEditor(container, { config, task: { id: 1, data }, result });
+            await window.editor.ready;
+        }""", [config, data, list(result)])
+        return page
+
+    return open_editor
