@@ -1,5 +1,6 @@
 """Request and response helpers shared by the handlers: JSON bodies, parameters, errors."""
 
+import io
 import json
 
 from bottle import HTTPResponse, request
@@ -27,6 +28,35 @@ def error_body(status, detail):
 
 def no_content():
     return HTTPResponse(status=204)
+
+
+class _BodyStream(io.RawIOBase):
+    """The request body read straight from the socket, up to Content-Length.
+
+    Bottle's request.body first copies a large body into a temporary file; an import
+    reads the stream once, so it takes the bytes as they arrive.
+    """
+
+    def __init__(self, raw, length):
+        super().__init__()
+        self._raw, self._left = raw, length
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self._left <= 0:
+            return 0
+        data = self._raw.read(min(len(buffer), self._left))
+        self._left -= len(data)
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def body_stream():
+    """The request body as a binary stream, read once, without a copy."""
+    length = int(request.environ.get("CONTENT_LENGTH") or 0)
+    return io.BufferedReader(_BodyStream(request.environ["wsgi.input"], length), 1 << 20)
 
 
 def is_json_request():

@@ -9,7 +9,7 @@ import urllib.request
 from bottle import request
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, json_response
+from lsdesk.api.http import ApiError, body_stream, json_response
 from lsdesk.api.project import current_config
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import REQUEST_BODY, FileDoesNotFit, ImportRejected, import_files
@@ -22,7 +22,7 @@ def add_routes(app, workspace):
 def import_tasks(store):
     kind = request.content_type.split(";")[0].strip().lower()
     if kind == "application/json":
-        files = [(REQUEST_BODY, request.body)]
+        files = [(REQUEST_BODY, body_stream())]
     elif kind == "multipart/form-data":
         files = [(_file_name(part), part.file) for part in request.files.values()]
     elif kind == "application/x-www-form-urlencoded" and request.forms.get("url"):
