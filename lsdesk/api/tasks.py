@@ -1,6 +1,5 @@
 """Tasks: the paginated list, one task, rewriting and deleting, and the next task to label."""
 
-from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, int_param, json_response, no_content, param, path_id, read_json
