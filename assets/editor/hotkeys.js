@@ -3,10 +3,14 @@
 // Label Studio gives labels and choices without a `hotkey` the first free key of this list.
 const AUTO_KEYS = "1234567890qwetasdfgzxcvbyiopjklnm";
 
+// Inputs that take no typed text: a focused checkbox or radio must not swallow hotkeys.
+const KEYLESS_INPUTS = ["checkbox", "radio", "button", "submit", "reset", "image"];
+
 export function isTyping(event) {
   const target = event.target;
-  return target instanceof HTMLElement
-    && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.tagName === "INPUT") return !KEYLESS_INPUTS.includes(target.type);
+  return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
 // "ctrl+shift+z" for a keydown event (Mac's cmd counts as ctrl).

@@ -56,7 +56,7 @@ export function renderLabelBar(node, ctx) {
   const refresh = () => {
     const region = selectedItem();
     const own = region && region.find((item) => item.from_name === control);
-    const active = own ? own.value[type] || [] : ctx.armed.get(control);
+    const active = own ? (own.value && own.value[type]) || [] : ctx.armed.get(control);
     for (const [value, button] of buttons) button.setAttribute("aria-pressed", String(active.includes(value)));
   };
 
@@ -86,14 +86,15 @@ export function renderLabelBar(node, ctx) {
 // Give the selected region this label (single choice) or toggle it (multiple), never leaving it with none.
 function applyToRegion(ctx, region, control, type, value, multiple) {
   const own = region.find((item) => item.from_name === control);
-  const current = own ? own.value[type] || [] : [];
+  const current = own ? (own.value && own.value[type]) || [] : [];
   let next;
   if (current.includes(value)) next = multiple ? current.filter((v) => v !== value) : current;
   else next = multiple ? [...current, value] : [value];
   if (!next.length || next === current) return;
   ctx.store.change(() => {
     if (own) {
-      own.value[type] = next;
+      if (own.value) own.value[type] = next;
+      else own.value = { [type]: next };
     } else {
       ctx.store.add(itemForRegion(region[0], control, type, { [type]: next }));
     }

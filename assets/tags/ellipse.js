@@ -1,0 +1,5 @@
+// <Ellipse>: the Image's Ellipse tool, for regions without labels or with a <Labels>.
+
+import { toolControl } from "../editor/image-controls.js";
+
+export default toolControl("Ellipse");

@@ -1,0 +1,5 @@
+// <Rectangle>: the Image's Rectangle tool, for regions without labels or with a <Labels>.
+
+import { toolControl } from "../editor/image-controls.js";
+
+export default toolControl("Rectangle");
