@@ -1,0 +1,135 @@
+// The server's API as functions: a JSON fetch wrapper whose errors carry the server's own words,
+// and the paged task queries several pages share (counts and neighbours that never fetch every task).
+
+export class ApiError extends Error {
+  constructor(status, messages) {
+    super(messages.join("\n"));
+    this.name = "ApiError";
+    this.status = status;
+    this.messages = messages;
+  }
+}
+
+// Sends `json` as a JSON body, or `body` (FormData, Blob, text) as it is; resolves to the parsed answer.
+export async function request(method, path, { json, body, headers = {}, keepalive = false } = {}) {
+  const init = { method, headers: { Accept: "application/json", ...headers }, keepalive };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers["Content-Type"] = "application/json";
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new ApiError(0, [`Cannot reach the lsdesk server (${error.message}). Is it still running?`]);
+  }
+  const answer = parseAnswer(await response.text(), response.headers.get("Content-Type"));
+  if (!response.ok) throw new ApiError(response.status, errorMessages(answer, response.status));
+  return answer;
+}
+
+export function parseAnswer(text, contentType) {
+  if (!text) return null;
+  if (!(contentType || "").includes("json")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+// The messages of an error answer: 0.8's lists ("Error at item N: ..."), {"label_config": [...]}, or {"detail"}.
+export function errorMessages(answer, status) {
+  if (Array.isArray(answer)) return answer.map(String);
+  if (answer && typeof answer === "object") {
+    const detail = answer.detail ?? answer.label_config;
+    if (Array.isArray(detail)) return detail.map(String);
+    if (detail) return [String(detail)];
+  }
+  if (typeof answer === "string" && answer.trim()) return [answer.trim().slice(0, 500)];
+  return [`The server answered with status ${status}`];
+}
+
+export const api = {
+  get: (path) => request("GET", path),
+  post: (path, json) => request("POST", path, { json }),
+  put: (path, json) => request("PUT", path, { json }),
+  patch: (path, json) => request("PATCH", path, { json }),
+  delete: (path) => request("DELETE", path),
+};
+
+export function tasksPage(page, pageSize, order, fields = "all") {
+  return api.get(`/api/tasks?page=${page}&page_size=${pageSize}&order=${order}&fields=${fields}`);
+}
+
+// Skipped tasks come first in this order, so counting them stops at the first task without a skip.
+export const SKIP_SCAN_LIMIT = 10_000;
+const SCAN_PAGE = 1_000;
+
+export async function countSkippedTasks(limit = SKIP_SCAN_LIMIT) {
+  let count = 0;
+  for (let page = 1; count < limit; page++) {
+    const tasks = await tasksPage(page, SCAN_PAGE, "-has_cancelled_completions", "has_cancelled_completions");
+    const skipped = tasks.filter((task) => task.has_cancelled_completions > 0).length;
+    count += skipped;
+    if (skipped < SCAN_PAGE) return { count, capped: false };
+  }
+  return { count: limit, capped: true };
+}
+
+// The most recently labeled tasks (with their completions), newest first, at most `limit`.
+export async function recentLabeledTasks(limit) {
+  const labeled = [];
+  for (let page = 1; labeled.length < limit; page++) {
+    const tasks = await tasksPage(page, SCAN_PAGE, "-completed_at", "id,completions,completed_at");
+    const done = tasks.filter((task) => task.completed_at !== null);
+    labeled.push(...done);
+    if (done.length < SCAN_PAGE) break;
+  }
+  return labeled.slice(0, limit);
+}
+
+async function taskIdAtRank(rank) {
+  const [task] = await tasksPage(rank, 1, "id", "id");
+  return task ? task.id : null;
+}
+
+// The rank (1-based, in id order) and id of the first task whose id is at least `taskId`, or null.
+// Ids grow by at least one per rank, so each probe bounds where the answer can be; while few
+// tasks were deleted the first guesses are exact, and bisection guarantees the rest.
+async function firstTaskFrom(taskId, taskCount) {
+  const known = new Map();
+  let low = 1;
+  let high = taskCount + 1; // the answer's rank is in [low, high]; taskCount + 1 means "none"
+  let probe = 1;
+  for (let step = 0; low < high; step++) {
+    const id = await taskIdAtRank(probe);
+    if (id === null) {
+      high = Math.min(high, probe);
+    } else if (id >= taskId) {
+      known.set(probe, id);
+      high = probe;
+      low = Math.max(low, probe - (id - taskId));
+    } else {
+      low = probe + 1;
+      high = Math.min(high, probe + (taskId - id));
+    }
+    const guess = id !== null && id < taskId ? Math.min(high, taskCount) : low;
+    probe = step < 3 && guess >= low && guess <= Math.min(high, taskCount) ? guess : Math.floor((low + high) / 2);
+  }
+  if (low > taskCount) return null;
+  const id = known.get(low) ?? (await taskIdAtRank(low));
+  return id === null ? null : { rank: low, id };
+}
+
+// The id of the task before (step -1) or after (step +1) `taskId` in id order, or null at either end.
+export async function neighbourTaskId(taskId, step) {
+  const { task_count: taskCount } = await api.get("/api/project");
+  if (taskCount === 0) return null;
+  if (step > 0) return (await firstTaskFrom(taskId + 1, taskCount))?.id ?? null;
+  const from = await firstTaskFrom(taskId, taskCount);
+  const rank = from ? from.rank : taskCount + 1;
+  return rank > 1 ? taskIdAtRank(rank - 1) : null;
+}
