@@ -3,8 +3,6 @@ after the regions were drawn, selected, unselected, hidden and shown again."""
 
 import json
 
-import pytest
-
 SAMPLE = {"image": "/assets/samples/sample.png"}
 FACTS = {"original_width": 320, "original_height": 240, "image_rotation": 0}
 
