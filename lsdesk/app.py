@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 import bottle
 from bottle import HTTPResponse, request
 
-from lsdesk.api import completions, drafts, exports, frontend, helpers, imports, models, project, tasks, uploads
+from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, models, project, tasks,
+                        uploads)
 from lsdesk.api.http import ApiError, error_body, json_response
 
 log = logging.getLogger("lsdesk")
@@ -16,13 +17,18 @@ _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _SAFE_METHODS = {"GET", "HEAD"}
 
 
-def make_app(workspace, bind_host="127.0.0.1", port=None):
-    """The WSGI app serving `workspace`; `bind_host` and `port` say which Host/Origin are ours."""
+def make_app(workspace, bind_host="127.0.0.1", port=None, window=None):
+    """The WSGI app serving `workspace`; `bind_host` and `port` say which Host/Origin are ours.
+
+    `window` is the desktop window showing the app (None under `lsdesk serve`).
+    """
     app = bottle.Bottle(catchall=False)
+    app.config["lsdesk.window"] = window
     app.install(_json_errors)
     app.add_hook("before_request", _local_only(_allowed_hosts(bind_host), port))
     app.default_error_handler = _bottle_error
-    for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, helpers, frontend):
+    for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, helpers, desktop,
+                     frontend):
         resource.add_routes(app, workspace)
     return _StripTrailingSlash(app)
 

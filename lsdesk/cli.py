@@ -7,11 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from lsdesk import __version__
+from lsdesk import __version__, desktop
 from lsdesk import settings as defaults
 from lsdesk.api.project import current_config
 from lsdesk.app import make_app
-from lsdesk.exporter import export_stream
+from lsdesk.desktop_files import install_desktop, uninstall_desktop
+from lsdesk.exporter import export_stream, write_export
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
@@ -24,6 +25,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="lsdesk", description="Label data on your own machine.")
     parser.add_argument("--version", action="version", version=f"lsdesk {__version__}")
     commands = parser.add_subparsers(dest="command")
+    opening = commands.add_parser("open", help="show a project in a window (the default command)")
+    opening.add_argument("file", nargs="?", metavar="FILE", help="project file (default: the last one used)")
+    opening.add_argument("--data-dir", help="workspace folder (default: the user data dir, or $LSDESK_DATA_DIR)")
+    commands.add_parser("install-desktop", help="add lsdesk to the Linux desktop: menu entry, icon, *.lsdesk files")
+    commands.add_parser("uninstall-desktop", help="remove what install-desktop added")
     serve = commands.add_parser("serve", help="serve the API and the labeling app over HTTP")
     serve.add_argument("--host", default=defaults.HOST, help="address to listen on (default %(default)s)")
     serve.add_argument("--port", type=int, default=defaults.PORT,
@@ -39,11 +45,38 @@ def main(argv=None):
     for command in (importing, exporting):
         command.add_argument("--project", help="project file (default: the workspace's active project)")
         command.add_argument("--data-dir", help="workspace folder (default: the user data dir)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in commands.choices and argv[0] not in ("-h", "--help", "--version"):
+        # `lsdesk` and `lsdesk FILE.lsdesk` (how a file manager starts us) open the window.
+        argv = ["open", *argv]
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
-    run = {"serve": run_server, "import": run_import, "export": run_export}[args.command]
+    run = {"open": run_window, "install-desktop": run_install_desktop, "uninstall-desktop": run_uninstall_desktop,
+           "serve": run_server, "import": run_import, "export": run_export}[args.command]
     sys.exit(run(args))
+
+
+def run_window(args):
+    return desktop.run(args.data_dir, args.file)
+
+
+def run_install_desktop(_args):
+    if not sys.platform.startswith("linux"):
+        print("lsdesk: install-desktop writes Linux desktop files; the README's \"Desktop app\" section says how "
+              "to do the same on macOS and Windows", file=sys.stderr)
+        return 2
+    for path in install_desktop():
+        print(f"wrote {path}")
+    print("Project files (*.lsdesk) now open in lsdesk, which is in the applications menu.")
+    return 0
+
+
+def run_uninstall_desktop(_args):
+    removed = uninstall_desktop()
+    for path in removed:
+        print(f"removed {path}")
+    if not removed:
+        print("lsdesk was not installed on this desktop")
+    return 0
 
 
 def _open_project(args):
@@ -107,12 +140,7 @@ def run_export(args):
         except ValueError as error:
             print(f"lsdesk: {error}", file=sys.stderr)
             return 1
-        output = Path(args.output or filename)
-        partial = output.with_name(output.name + ".partial")
-        with partial.open("wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-        partial.replace(output)
+        output = write_export(chunks, args.output or filename)
         progress.close()
     finally:
         workspace.close()

@@ -1,8 +1,9 @@
-"""Export: run a converter over the project's tasks as a stream of bytes (for HTTP and the CLI)."""
+"""Export: run a converter over the project's tasks as a stream of bytes (for HTTP, the CLI and the window)."""
 
 import mimetypes
 import posixpath
 import urllib.parse
+from pathlib import Path
 
 from lsdesk.formats.archive import zip_stream
 from lsdesk.formats.export import FORMATS
@@ -47,3 +48,14 @@ def export_stream(store, config, format_name, archive=False, stamp="export"):
         content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return f"{stamp}-{export_format.name}{extension}", content_type, chunks
     return f"{stamp}-{export_format.name}.zip", "application/zip", zip_stream(files)
+
+
+def write_export(chunks, output):
+    """Write an export's chunks to `output` through a `.partial` file, so a failed export leaves no file."""
+    output = Path(output)
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    partial.replace(output)
+    return output

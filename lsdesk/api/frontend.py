@@ -1,5 +1,7 @@
 """The labeling app: one page (assets/index.html) for every app route, under a strict content policy."""
 
+from functools import partial
+
 from bottle import static_file
 
 from lsdesk.api.helpers import ASSETS
@@ -14,13 +16,19 @@ CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsa
                   "frame-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'")
 
 
+# pywebview builds window.pywebview.api's functions with `new Function`, which CSP counts as
+# eval; the window's pages allow that and nothing more (inline and foreign scripts stay out).
+WINDOW_CONTENT_POLICY = CONTENT_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'")
+
+
 def add_routes(app, workspace):
+    policy = CONTENT_POLICY if app.config.get("lsdesk.window") is None else WINDOW_CONTENT_POLICY
     for route in APP_ROUTES:
-        app.route(route, ["GET"], app_page)
+        app.route(route, ["GET"], partial(app_page, policy))
 
 
-def app_page(**_params):
+def app_page(policy, **_params):
     page = static_file("index.html", root=ASSETS)
-    page.set_header("Content-Security-Policy", CONTENT_POLICY)
+    page.set_header("Content-Security-Policy", policy)
     page.set_header("Cache-Control", "no-cache")
     return page

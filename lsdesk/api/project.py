@@ -171,6 +171,7 @@ def summary(workspace, path):
         "completion_count": counts["completed_tasks"],
         "total_completions": counts["completions"],
         "last_change": int(os.path.getmtime(path)),
+        "last_opened": workspace.last_opened(path),
         "active": path == workspace.active().path,
     }
 

@@ -180,6 +180,25 @@ class ProjectStore:
                 # A reader held an older snapshot; wait for it so the main file is whole.
                 conn.execute("PRAGMA wal_checkpoint(FULL)")
 
+    def save_copy(self, target):
+        """Write a consistent copy of the project to `target` with SQLite's backup API.
+
+        The copy is taken under the write lock, so it holds every acknowledged write and
+        none half-done; it goes to a temporary file first, so a failed copy leaves no file.
+        """
+        target = Path(target)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            with self._lock:
+                self._writer.backup(copy)
+            copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            copy.close()
+        partial.replace(target)
+        return target
+
     def close(self):
         with self._lock:
             self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -555,6 +574,7 @@ class ProjectStore:
             conn.execute(
                 "UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
                 (_compact(body), row[1] if cancelled is None else int(cancelled), stamp, completion_id))
+            conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
             _refresh_task(conn, task_id, stamp)
             _bump(conn, label_changes=1)
             return json.loads(_completion_text(conn.execute(

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -43,14 +44,32 @@ class Workspace:
         state.setdefault("annotator", getpass.getuser())
         return state
 
-    def _save_state(self):
-        tmp = self._state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._state, indent=2))
-        os.replace(tmp, self._state_path)
+    def _change_state(self, change):
+        """Apply `change` to the state on disk: several lsdesk windows share one workspace.json,
+        each with its own active project."""
+        with self._lock:
+            state = {**self._load_state(), "active": self._state["active"]}
+            change(state)
+            self._state = state
+            tmp = self._state_path.with_name(f"{self._state_path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(state, indent=2))
+            os.replace(tmp, self._state_path)
 
     @property
     def annotator(self):
         return self._state["annotator"]
+
+    def window_size(self):
+        """(width, height) of the desktop window when it last closed, or None."""
+        size = self._state.get("window_size")
+        return tuple(size) if size else None
+
+    def remember_window_size(self, width, height):
+        self._change_state(lambda state: state.update(window_size=[int(width), int(height)]))
+
+    def last_opened(self, path):
+        """When a project file was last made active (Unix seconds), or None."""
+        return self._state.get("last_opened", {}).get(str(path))
 
     # -- projects --------------------------------------------------------------------------
 
@@ -79,11 +98,12 @@ class Workspace:
             self._remember(path)
             return store
 
-    def create(self, title):
-        """Create a project file in the workspace and make it active."""
+    def create(self, title, path=None):
+        """Create a project file (in the workspace unless `path` says where) and make it active."""
         with self._lock:
             slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "project"
-            path = (self.projects_dir / f"{slug}-{uuid.uuid4().hex[:8]}{defaults.PROJECT_SUFFIX}").resolve()
+            path = Path(path or self.projects_dir / f"{slug}-{uuid.uuid4().hex[:8]}{defaults.PROJECT_SUFFIX}")
+            path = path.expanduser().resolve()
             store = ProjectStore(path, create=True)
             store.update_settings({"title": title})
             self._open[path] = store
@@ -91,10 +111,13 @@ class Workspace:
             return store
 
     def _remember(self, path):
-        self._state["active"] = str(path)
-        if path.parent != self.projects_dir.resolve() and str(path) not in self._state["opened"]:
-            self._state["opened"].append(str(path))
-        self._save_state()
+        def change(state):
+            state["active"] = str(path)
+            state.setdefault("last_opened", {})[str(path)] = int(time.time())
+            if path.parent != self.projects_dir.resolve() and str(path) not in state["opened"]:
+                state["opened"].append(str(path))
+
+        self._change_state(change)
 
     def project_paths(self):
         """Every known project file that still exists: the workspace's, then those opened from elsewhere."""
