@@ -1,16 +1,19 @@
 // The Export page: every converter format, unsupported ones greyed with their reason, downloaded
-// through a plain link so the browser streams the file.
+// through a plain link so the browser streams the file; in the desktop window each supported format
+// can also be saved straight to a file picked in the native dialog.
 
 import { api } from "../api.js";
+import { callDesktop, desktopApi } from "../desktop.js";
 import { formatNumber, h, pageHeading, plural } from "../ui/dom.js";
-import { infoNotice } from "../ui/notice.js";
+import { errorNotice, infoNotice } from "../ui/notice.js";
 
-export async function mount(root) {
+export async function mount(root, shell) {
   const [project, formats] = await Promise.all([api.get("/api/project"), api.get("/api/project/export/formats")]);
   const firstSupported = formats.find((format) => format.supported);
   const archive = h("input", { type: "checkbox", id: "export-archive", onchange: updateLink });
   const link = h("a", { class: "button primary", download: "", id: "export-download" });
   const choices = formats.map((format) => formatChoice(format, format === firstSupported, updateLink));
+  const saved = h("div", { class: "export-saved" });
 
   root.replaceChildren(
     pageHeading("Export"),
@@ -21,8 +24,29 @@ export async function mount(root) {
     h("div", { class: "export-actions" },
       link,
       h("label", {}, archive, " As a zip archive")),
+    saved,
     h("fieldset", { class: "formats" }, h("legend", {}, "Format"), choices));
   updateLink();
+  // Not awaited: in a browser the answer takes a moment, and the page need not wait for it.
+  desktopApi().then((bridge) => {
+    if (!bridge || !shell.isCurrent()) return;
+    formats.forEach((format, index) => {
+      if (!format.supported) return;
+      // The label and its button share one cell of the formats grid.
+      const cell = h("div", { class: "format-choice", style: "display: flex; flex-direction: column; gap: 6px" });
+      choices[index].replaceWith(cell);
+      cell.append(choices[index], exportToButton(format, () => exportTo(bridge, format)));
+    });
+  });
+
+  async function exportTo(bridge, format) {
+    try {
+      const answer = await callDesktop(bridge, "export_to", format.name, archive.checked);
+      if (answer) saved.replaceChildren(h("div", { class: "notice info", role: "status" }, `Saved to ${answer.path}`));
+    } catch (error) {
+      saved.replaceChildren(errorNotice(error, `Could not export ${format.title}`));
+    }
+  }
 
   function updateLink() {
     const chosen = root.querySelector('input[name="export-format"]:checked');
@@ -37,6 +61,13 @@ export async function mount(root) {
     link.href = `/api/project/export?${query}`;
     link.textContent = `Download ${chosen.dataset.title}${archive.checked ? " (zip)" : ""}`;
   }
+}
+
+// Beside the format's label, not inside it: a label may hold no control but its own radio.
+function exportToButton(format, onClick) {
+  return h("button", { type: "button", class: "export-to", onclick: onClick, "aria-describedby": `format-${format.name}-title`,
+    style: "align-self: flex-start" },
+    "Export to…");
 }
 
 function formatChoice(format, checked, onChange) {

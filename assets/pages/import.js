@@ -1,7 +1,9 @@
 // The Import page: files or whole folders by drag and drop or picker, or pasted JSON/CSV text,
-// uploaded with a progress bar; shows the import's summary or every error the server reported.
+// uploaded with a progress bar, or in the desktop window through its native file dialog; shows the
+// import's summary or every error the server reported.
 
 import { ApiError, api, errorMessages, parseAnswer } from "../api.js";
+import { callDesktop, desktopApi } from "../desktop.js";
 import { h, pageHeading, plural } from "../ui/dom.js";
 import { errorNotice } from "../ui/notice.js";
 import { progressBar } from "../ui/progress.js";
@@ -44,6 +46,35 @@ export async function mount(root, shell) {
         status)));
   showPasteKind();
   status.replaceChildren(h("p", { class: "hint" }, "Nothing imported yet."));
+  // Not awaited: in a browser the answer takes a moment, and the page need not wait for it.
+  desktopApi().then((bridge) => {
+    if (bridge && shell.isCurrent()) dropzone.querySelector(".buttons").prepend(desktopImportButton(bridge));
+  });
+
+  // The window's own file dialog reads the files in Python: no upload, and any folder is reachable.
+  function desktopImportButton(bridge) {
+    return h("button", { type: "button", class: "primary", onclick: () => importThroughWindow(bridge) }, "Import files…");
+  }
+
+  async function importThroughWindow(bridge) {
+    if (busy) return;
+    setBusy(true);
+    try {
+      const answer = await callDesktop(bridge, "import_files");
+      if (!answer || !shell.isCurrent()) return;
+      status.replaceChildren(summary(answer.summary, answer.files));
+      await showTaskCount();
+    } catch (error) {
+      showError(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function showTaskCount() {
+    const current = await shell.projectChanged();
+    summaryLine.textContent = taskCountLine(current.task_count);
+  }
 
   function dragOver(event) {
     event.preventDefault();
@@ -119,8 +150,7 @@ export async function mount(root, shell) {
       if (!shell.isCurrent()) return false;
       if (code >= 400) throw new ApiError(code, errorMessages(answer, code));
       status.replaceChildren(summary(answer));
-      const current = await shell.projectChanged();
-      summaryLine.textContent = taskCountLine(current.task_count);
+      await showTaskCount();
       return true;
     } catch (error) {
       showError(error);
@@ -197,11 +227,13 @@ async function collectEntry(entry, files) {
   }
 }
 
-function summary(answer) {
+// `files` are the names the window's dialog picked; an upload's summary has no such list.
+function summary(answer, files = []) {
   const formats = Object.entries(answer.formats ?? {}).map(([kind, count]) => `${kind} (${count})`).join(", ");
   return h("div", { class: "notice info", role: "status" },
     h("strong", {}, `Imported ${plural(answer.task_count, "task")}`),
     h("ul", {},
+      files.length ? h("li", {}, `From ${plural(files.length, "file")}: ${files.join(", ")}`) : null,
       h("li", {}, plural(answer.completion_count, "completion")),
       h("li", {}, plural(answer.prediction_count, "prediction")),
       formats ? h("li", {}, `Sources: ${formats}`) : null),

@@ -1,29 +1,36 @@
-// The Projects page: every known project file, creating one, opening one by path, switching, and recent files.
+// The Projects page: every known project file, creating one, opening one by path, switching, recent
+// files, and in the desktop window the native open / new / save-a-copy dialogs.
 
 import { api } from "../api.js";
+import { callDesktop, desktopApi, revealInFileManager } from "../desktop.js";
 import { formatDate, formatNumber, h, pageHeading } from "../ui/dom.js";
 import { errorNotice } from "../ui/notice.js";
 import { dataTable } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
 
-const RECENT_KEY = "lsdesk.recent-files";
 const RECENT_KEPT = 8;
 
 export async function mount(root, shell) {
   const list = h("div", { class: "table-frame" });
   const recent = h("div");
+  const desktopActions = h("div");
   const createForm = creationForm(onProjectChanged);
   const openForm = openingForm(onProjectChanged);
   root.replaceChildren(
     pageHeading("Projects"),
     h("p", { class: "lead" }, "Each project is one .lsdesk file holding its config, tasks, completions and uploads."),
+    desktopActions,
     h("div", { class: "projects-forms" }, createForm, openForm),
     recent,
     h("h2", {}, "Project files"),
     list);
 
+  // Not awaited: in a browser the answer takes a moment, and the page need not wait for it.
+  desktopApi().then((bridge) => {
+    if (bridge && shell.isCurrent()) desktopActions.replaceChildren(desktopButtons(bridge));
+  });
+
   async function onProjectChanged(project, message) {
-    rememberRecent(project);
     toast(message);
     await shell.projectChanged();
     await refresh();
@@ -44,7 +51,7 @@ export async function mount(root, shell) {
       const projects = await api.get("/api/projects");
       projects.sort((a, b) => (b.last_change ?? 0) - (a.last_change ?? 0));
       list.replaceChildren(projectsTable(projects, switchTo));
-      recent.replaceChildren(recentFiles(projects, switchTo, onProjectChanged));
+      recent.replaceChildren(recentFiles(projects, switchTo));
     } catch (error) {
       list.replaceChildren(errorNotice(error, "Could not list the projects"));
     }
@@ -65,7 +72,7 @@ function projectsTable(projects, switchTo) {
       { title: "Last change", cell: (project) => project.last_change ? formatDate(project.last_change) : "" },
       { title: "File", cell: (project) => h("div", {}, h("div", { class: "path" }, project.path),
         project.error ? h("div", { class: "hint" }, project.error) : null) },
-      { title: "", cell: (project) => projectAction(project, switchTo) },
+      { title: "", cell: (project) => h("div", { class: "buttons" }, projectAction(project, switchTo), revealButton(project)) },
     ],
   });
 }
@@ -74,6 +81,42 @@ function projectAction(project, switchTo) {
   if (project.error) return "";
   if (project.active) return h("span", { class: "badge ok" }, "Active");
   return h("button", { type: "button", onclick: () => switchTo(project), "aria-label": `Switch to ${project.title}` }, "Switch");
+}
+
+function revealButton(project) {
+  async function reveal() {
+    try {
+      const shown = await revealInFileManager(project.path);
+      if (shown) toast(`Shown in the file manager: ${shown.path}`);
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+  // The name starts with the visible text, so voice control finds it, and ends with which file.
+  return h("button", { type: "button", onclick: reveal, "aria-label": `Reveal in file manager: ${project.title ?? project.path}` },
+    "Reveal in file manager");
+}
+
+// The window's native dialogs; each answer is null when the user cancelled.
+function desktopButtons(bridge) {
+  async function run(name, handle) {
+    try {
+      const answer = await callDesktop(bridge, name);
+      if (answer) handle(answer);
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+  // A project opened or created in the window replaces the whole app's state, so start afresh.
+  const reload = () => location.assign("/");
+  const opened = (answer) => answer.elsewhere
+    ? toast(`${answer.elsewhere} is open in another window, which was brought to the front`)
+    : reload();
+  return h("div", { class: "buttons desktop-actions" },
+    h("button", { type: "button", class: "primary", onclick: () => run("open_project", opened) }, "Open project…"),
+    h("button", { type: "button", onclick: () => run("new_project", reload) }, "New project…"),
+    h("button", { type: "button", onclick: () => run("save_copy_as", (answer) => toast(`Saved a copy to ${answer.path}`)) },
+      "Save a copy as…"));
 }
 
 function creationForm(onCreated) {
@@ -122,40 +165,23 @@ function openingForm(onOpened) {
     problem);
 }
 
-// Recent files are the ones this browser opened or switched to, newest first.
-function readRecent() {
-  try {
-    const saved = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
-    return Array.isArray(saved) ? saved.filter((entry) => typeof entry?.path === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
-function rememberRecent(project) {
-  const entries = [{ path: project.path, title: project.title, uuid: project.uuid },
-    ...readRecent().filter((entry) => entry.path !== project.path)];
-  localStorage.setItem(RECENT_KEY, JSON.stringify(entries.slice(0, RECENT_KEPT)));
-}
-
-function recentFiles(projects, switchTo, onOpened) {
-  const known = new Map(projects.map((project) => [project.path, project]));
-  const entries = readRecent();
+// Recent files are the projects opened most recently, newest first, as the server remembers them:
+// the window's origin (its port) changes on each start, so the browser's storage would forget them.
+function recentFiles(projects, switchTo) {
+  const entries = projects.filter((project) => project.last_opened)
+    .sort((a, b) => b.last_opened - a.last_opened)
+    .slice(0, RECENT_KEPT);
   if (!entries.length) return "";
-  async function reopen(entry) {
-    const project = known.get(entry.path);
-    if (project && !project.error) return switchTo(project);
-    try {
-      await onOpened(await api.post("/api/projects/open", { path: entry.path }), `Opened “${entry.title}”`);
-    } catch (error) {
-      toast(error.message, "error");
-    }
-  }
   return h("section", { class: "panel", "aria-labelledby": "recent-heading" },
     h("h2", { id: "recent-heading" }, "Recent files"),
-    h("ul", { class: "recent" }, entries.map((entry) => h("li", {},
-      known.get(entry.path)?.active
-        ? [h("span", {}, entry.title || "Untitled"), h("span", { class: "badge ok" }, "Active")]
-        : h("button", { type: "button", class: "link", onclick: () => reopen(entry) }, entry.title || "Untitled"),
-      h("span", { class: "path" }, entry.path)))));
+    h("ul", { class: "recent" }, entries.map((project) => h("li", {},
+      recentEntry(project, switchTo),
+      h("span", { class: "path" }, project.path)))));
+}
+
+function recentEntry(project, switchTo) {
+  const title = project.title || "Untitled";
+  if (project.active) return [h("span", {}, title), h("span", { class: "badge ok" }, "Active")];
+  if (project.error) return [h("span", {}, title), h("span", { class: "badge skipped" }, "Cannot open")];
+  return h("button", { type: "button", class: "link", onclick: () => switchTo(project) }, title);
 }
