@@ -13,6 +13,7 @@ from lsdesk.api.project import current_config
 from lsdesk.app import make_app
 from lsdesk.desktop_files import install_desktop, uninstall_desktop
 from lsdesk.exporter import export_stream, write_export
+from lsdesk.formats.export import FORMATS
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
@@ -131,7 +132,9 @@ def run_export(args):
         return 2
     try:
         counts = store.counts()
-        total = counts["completed_tasks"] if args.format.upper() == "JSON" else counts["tasks"]
+        # Formats written from the store's JSON texts read only the labeled tasks.
+        export_format = FORMATS.get(args.format.upper())
+        total = counts["completed_tasks"] if export_format and export_format.from_texts else counts["tasks"]
         progress = Progress("exporting", total, "tasks")
         try:
             filename, _type, chunks = export_stream(

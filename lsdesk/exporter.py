@@ -7,7 +7,6 @@ from pathlib import Path
 
 from lsdesk.formats.archive import zip_stream
 from lsdesk.formats.export import FORMATS
-from lsdesk.formats.export import json as json_export
 from lsdesk.importer import UPLOAD_URL
 
 
@@ -37,9 +36,8 @@ def export_stream(store, config, format_name, archive=False, stamp="export"):
     reason = export_format.unsupported_reason(config)
     if reason:
         raise ValueError(f"{export_format.name} can't be exported for this label config: {reason}")
-    if export_format.name == "JSON":
-        # The project's own format: the stored JSON goes out as it is, never decoded.
-        files = [("result.json", json_export.chunks_of_texts(store.iter_labeled_task_texts()))]
+    if export_format.from_texts:
+        files = export_format.from_texts(store.iter_labeled_task_texts())
     else:
         files = export_format.files(store.iter_tasks(), config, ProjectMedia(store))
     if export_format.single_file and not archive:

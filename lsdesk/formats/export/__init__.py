@@ -17,6 +17,9 @@ class ExportFormat:
     writer: Callable
     # The config check: None when the config can use the format, else why not.
     requirement: Callable = None
+    # For a format whose tasks are the store's own JSON: its files from tasks as JSON text,
+    # so the export never decodes and re-encodes them.
+    from_texts: Callable = None
 
     def files(self, tasks, config, media=None):
         """(path inside the export, iterable of byte chunks) for each file, produced while `tasks` is read once."""
@@ -91,7 +94,7 @@ _ALL = [
         "JSON", "JSON",
         "Every labeled task with its data and all its completions, in one JSON list: Label Studio's own "
         "format, which it imports back.",
-        True, json.files),
+        True, json.files, from_texts=json.files_of_texts),
     ExportFormat(
         "JSON_MIN", "JSON-MIN",
         "One flat JSON record per completion: the task data, then each control's name with its values.",

@@ -46,6 +46,10 @@ def chunks(tasks):
     yield b"]" if first else b"\n]"
 
 
+def files_of_texts(texts):
+    yield "result.json", chunks_of_texts(texts)
+
+
 def chunks_of_texts(texts):
     """The same file from tasks already serialised as JSON text (the store's fast path)."""
     yield b"["
