@@ -360,43 +360,43 @@ def lsdesk_source():
     return f"{source} at {commit}{' with uncommitted changes' if changed else ''}"
 
 
-def report(results, load_before, source):
-    """The table with what it was measured on."""
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join([
-        f"lsdesk core benchmark, {when}: {source}.",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{os.cpu_count()} CPUs, load average {load_before:.2f} before and {os.getloadavg()[0]:.2f} after, "
-        f"{(time.perf_counter() - _started) / 60:.1f} min in all.",
-        "Medians. (n×) after a latency: its ratio to the median GET /api/health sent just before each of its "
-        "requests.",
-        "",
-        table(results),
-        "",
-    ])
+def run_benchmark(title, measure, table, notes, default_sizes, argv=None):
+    """The command of a benchmark: measure each --sizes in a temporary folder, print the report.
 
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000",
+    The report's head says which lsdesk was measured, on what machine and under what load.
+    """
+    parser = argparse.ArgumentParser(description=title)
+    parser.add_argument("--sizes", default=default_sizes,
                         type=lambda text: sorted(int(size) for size in text.split(",")),
                         help="project sizes in tasks, comma-separated (default %(default)s)")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    args = parse_args(argv)
+    args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     source = lsdesk_source()
     results = {}
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="lsdesk-bench-") as workdir:
             results[size] = measure(size, Path(workdir))
-    text = report(results, load_before, source)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = "\n".join([
+        f"{title}, {when}: {source}.",
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} CPUs, load average {load_before:.2f} before and {os.getloadavg()[0]:.2f} after, "
+        f"{(time.perf_counter() - _started) / 60:.1f} min in all.",
+        notes,
+        "",
+        table(results),
+        "",
+    ])
     print(text)
     if args.out:
         args.out.write_text(text)
+
+
+def main(argv=None):
+    run_benchmark("lsdesk core benchmark", measure, table,
+        "Medians. (n×) after a latency: its ratio to the median GET /api/health sent just before each of its "
+        "requests.", "10000,100000,1000000", argv)
 
 
 if __name__ == "__main__":

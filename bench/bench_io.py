@@ -7,7 +7,6 @@ json.dumps to /dev/null for the exports. bench/README.md says what each row mean
     python bench/bench_io.py [--sizes 100000,1000000] [--out FILE]
 """
 
-import argparse
 import contextlib
 import csv
 import functools
@@ -15,22 +14,18 @@ import gc
 import io
 import json
 import os
-import platform
 import random
 import shutil
 import sqlite3
 import statistics
 import struct
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 
 from _client import Server, multipart
 from bench_core import (
-    CHOICES, LABEL_CONFIG, SEED, WORDS, check_counts, choice_result, import_bodies, log, lsdesk_source,
+    CHOICES, LABEL_CONFIG, SEED, WORDS, check_counts, choice_result, import_bodies, log, run_benchmark,
     size_label,
 )
 
@@ -48,7 +43,6 @@ IMAGE_LABELS = ("Cat", "Dog")
 IMAGE_SIZE = (64, 48)  # pixels of the one PNG that every image task shows
 FLAT_MARGIN_MB = 20  # "flat RSS": an export's growth at the largest size is within this of its growth at the smallest
 
-_started = time.perf_counter()
 
 
 @contextlib.contextmanager
@@ -437,42 +431,11 @@ def table(by_size):
     return "\n".join(lines)
 
 
-def report(by_size, load_before, source):
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join([
-        f"lsdesk I/O benchmark, {when}: {source}.",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{os.cpu_count()} CPUs, load average {load_before:.2f} before and {os.getloadavg()[0]:.2f} after, "
-        f"{(time.perf_counter() - _started) / 60:.1f} min in all.",
+def main(argv=None):
+    run_benchmark("lsdesk I/O benchmark", measure, table,
         f"Rates and times: medians of {RUNS} runs (one where a cell says so: its first run took over {LONG_RUN} s), "
         f"each import and export on a new server. Peak RSS and VmHWM: the highest of those runs. MB = 10^6 bytes.",
-        "",
-        table(by_size),
-        "",
-    ])
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000",
-                        type=lambda text: sorted(int(size) for size in text.split(",")),
-                        help="numbers of tasks, comma-separated (default %(default)s)")
-    parser.add_argument("--out", type=Path, help="also write the table to this file")
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    load_before = os.getloadavg()[0]
-    source = lsdesk_source()
-    by_size = {}
-    for size in args.sizes:
-        with tempfile.TemporaryDirectory(prefix="lsdesk-bench-io-") as workdir:
-            by_size[size] = measure(size, Path(workdir))
-    text = report(by_size, load_before, source)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+        "100000,1000000", argv)
 
 
 if __name__ == "__main__":
