@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 import bottle
 from bottle import HTTPResponse, request
 
-from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, models, project, tasks,
-                        uploads)
+from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, jobs, models, project,
+                        tasks, uploads)
 from lsdesk.api.http import ApiError, error_body, json_response
+from lsdesk.jobs import Jobs
 
 log = logging.getLogger("lsdesk")
 
@@ -24,11 +25,12 @@ def make_app(workspace, bind_host="127.0.0.1", port=None, window=None):
     """
     app = bottle.Bottle(catchall=False)
     app.config["lsdesk.window"] = window
+    app.config["lsdesk.jobs"] = Jobs()
     app.install(_json_errors)
     app.add_hook("before_request", _local_only(_allowed_hosts(bind_host), port))
     app.default_error_handler = _bottle_error
-    for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, helpers, desktop,
-                     frontend):
+    for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, jobs, helpers,
+                     desktop, frontend):
         resource.add_routes(app, workspace)
     return _StripTrailingSlash(app)
 

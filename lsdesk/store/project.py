@@ -12,7 +12,6 @@ import queue
 import random
 import sqlite3
 import threading
-import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -22,9 +21,12 @@ from datetime import datetime
 from pathlib import Path
 
 from lsdesk import settings as defaults
+from lsdesk.store.common import compact_json, now
+from lsdesk.store.media import MediaStore
+from lsdesk.store.ml import ModelStore
 from lsdesk.store.schema import ProjectFileError, migrate
 
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_compact = compact_json
 
 SETTINGS_DEFAULTS = {
     "title": defaults.DEFAULT_PROJECT_TITLE,
@@ -104,17 +106,13 @@ PAGE_MARK_STEP = 1024
 TASK_ORDERS = tuple(_ORDERS)
 
 
-def now():
-    return int(time.time())
-
-
 @lru_cache(maxsize=4096)
 def format_completed_at(seconds):
     """Label Studio 0.8 shows completed_at in the server's local time."""
     return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class ProjectStore:
+class ProjectStore(ModelStore, MediaStore):
     """A project file opened for the app. Thread-safe; close() when done."""
 
     def __init__(self, path, create=False):

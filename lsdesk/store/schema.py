@@ -100,7 +100,35 @@ CREATE TABLE drafts (
 );
 """
 
-MIGRATIONS = (_V1, _V2)
+# Version 3: model servers that pre-label tasks, folders of media labeled in place, and
+# what merging two copies of a project keeps.
+_V3 = """
+-- ML backends (issue 6)
+CREATE TABLE ml_backends (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    model_version TEXT,
+    train_job TEXT,
+    created_at INTEGER NOT NULL
+);
+-- Media roots and storages (issue 7)
+CREATE TABLE media_roots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+-- Merge and agreement (issue 9)
+CREATE TABLE completion_versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    completion_id INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    was_cancelled INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX completion_versions_by_completion ON completion_versions (completion_id);
+"""
+
+MIGRATIONS = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
