@@ -165,7 +165,13 @@ def test_json_agrees_with_json_module_on_random_documents_and_corruptions():
             got = parse_error("r.json", text.encode(), chunk_size=rnd.choice([1, 3, 16]))
             assert (got.line, got.column, got.reason) == (error.lineno, error.colno, error.msg), text
         else:
-            if isinstance(expected, list):
+            if not isinstance(expected, list):
+                continue
+            try:
+                json.dumps(expected, ensure_ascii=False).encode()
+            except UnicodeEncodeError:  # the corruption split a surrogate pair: json reads it, an import refuses it
+                assert "surrogate pair" in parse_error("r.json", text.encode(), chunk_size=rnd.choice([1, 3, 16])).reason
+            else:
                 assert read("r.json", text.encode(), chunk_size=rnd.choice([1, 3, 16])) == expected, text
 
 

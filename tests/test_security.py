@@ -61,3 +61,18 @@ def test_cross_site_fetch_without_origin_cannot_write(server):
         "Host": f"127.0.0.1:{server.port}", "Sec-Fetch-Site": "cross-site",
         "Content-Type": "application/json"}, body=b'{"x": 1}')
     assert status == 403
+
+
+@pytest.mark.parametrize("path", ["/api/project-switch?uuid=0", "/api/project", "/data/upload/x.png"])
+def test_other_sites_cannot_reach_the_api_or_files_even_with_a_get(server, path):
+    """An <img> on another site must not switch projects or probe files; its page may still link to the app."""
+    for site in ("cross-site", "same-site"):
+        status, _ = raw(server, "GET", path, {"Host": f"127.0.0.1:{server.port}", "Sec-Fetch-Site": site,
+                                              "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"})
+        assert status == 403, (path, site)
+
+
+def test_other_sites_may_link_to_the_app_page(server):
+    status, _ = raw(server, "GET", "/", {"Host": f"127.0.0.1:{server.port}", "Sec-Fetch-Site": "cross-site",
+                                         "Sec-Fetch-Mode": "navigate"})
+    assert status == 200

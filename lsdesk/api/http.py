@@ -2,10 +2,17 @@
 
 import io
 import json
+import shutil
+import tempfile
 
 from bottle import HTTPResponse, request
 
+from lsdesk import settings as defaults
+
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_SQLITE_INTEGER_LIMIT = 1 << 63
+_BODY_IN_MEMORY = 16 << 20
 
 
 class ApiError(Exception):
@@ -31,11 +38,8 @@ def no_content():
 
 
 class _BodyStream(io.RawIOBase):
-    """The request body read straight from the socket, up to Content-Length.
-
-    Bottle's request.body first copies a large body into a temporary file; an import
-    reads the stream once, so it takes the bytes as they arrive.
-    """
+    """The request body read straight from the socket, up to Content-Length, in pieces as
+    large as asked for (bottle's request.body copies it 100 KB at a time)."""
 
     def __init__(self, raw, length):
         super().__init__()
@@ -54,9 +58,16 @@ class _BodyStream(io.RawIOBase):
 
 
 def body_stream():
-    """The request body as a binary stream, read once, without a copy."""
-    length = int(request.environ.get("CONTENT_LENGTH") or 0)
-    return io.BufferedReader(_BodyStream(request.environ["wsgi.input"], length), 1 << 20)
+    """The request body as a binary stream, received whole before the caller reads it.
+
+    An import reads its body while it holds the one writer: a client sending slowly must not
+    hold up every other write meanwhile. Large bodies wait in a temporary file.
+    """
+    length = max(request.content_length, 0)
+    spool = tempfile.SpooledTemporaryFile(max_size=_BODY_IN_MEMORY)
+    shutil.copyfileobj(_BodyStream(request.environ["wsgi.input"], length), spool, 1 << 20)
+    spool.seek(0)
+    return spool
 
 
 def is_json_request():
@@ -65,17 +76,27 @@ def is_json_request():
 
 def read_json(required=True):
     """The request body parsed as JSON; a 400 that says where it is broken otherwise."""
+    if request.content_length > defaults.MAX_JSON_BODY_BYTES:
+        raise ApiError(413, f"The request body is larger than {defaults.MAX_JSON_BODY_BYTES} bytes")
     raw = request.body.read()
     if not raw.strip():
         if required:
             raise ApiError(400, "The request body is empty; send JSON with Content-Type: application/json")
         return None
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
+        # What parses may still not be storable: NaN, 1e400, a lone "\ud800", thousands of levels deep.
+        _strict(body).encode("utf-8")
     except UnicodeDecodeError as error:
         raise ApiError(400, f"The request body is not UTF-8: byte {error.start}") from None
+    except UnicodeEncodeError:
+        raise ApiError(400, "The request body holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without "
+                            "its pair), which is no character") from None
+    except RecursionError:
+        raise ApiError(400, "The request body is nested too deeply") from None
     except ValueError as error:
         raise ApiError(400, f"The request body is not valid JSON: {error}") from None
+    return body
 
 
 def read_json_object():
@@ -116,8 +137,11 @@ def is_true(value):
 
 
 def path_id(raw, what):
-    """A numeric id from the URL; anything else names no object, so it is a 404."""
+    """A numeric id from the URL; anything else (or beyond SQLite's integers) names no object, so it is a 404."""
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise ApiError(404, f"{what} {raw!r} not found") from None
+        value = None
+    if value is None or not -_SQLITE_INTEGER_LIMIT <= value < _SQLITE_INTEGER_LIMIT:
+        raise ApiError(404, f"{what} {raw!r} not found")
+    return value

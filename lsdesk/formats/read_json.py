@@ -34,7 +34,32 @@ _STRING = rf'"[^"\\]{_MANY}(?:\\.[^"\\]{_MANY}){_MANY}"'
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # a string, a bracket or a comma; a lone quote is a string that the window's end cuts
 _TOKEN = re.compile(_STRING + r'|[\[\]{},]|"', re.S)
-_DECODER = json.JSONDecoder()
+_INFINITY = float("inf")
+
+
+class _NotStorable(ValueError):
+    """Text `json` decodes that is no JSON value anyone can read back: NaN, Infinity, 1e400."""
+
+    def __init__(self, text: str, reason: str):
+        super().__init__(reason)
+        self.text = text
+
+
+def _reject_constant(literal: str) -> float:
+    raise _NotStorable(literal, f"{literal} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (_INFINITY, -_INFINITY):
+        raise _NotStorable(text, f"the number {text} is too large")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+# A \u escape of half a surrogate pair without its other half decodes to no character.
+_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _STRUCTURE = re.compile(r'[\[\]{},"]')
 
 
@@ -183,9 +208,11 @@ class _TextWindow:
     def load(self, start: int, end: int) -> object:
         """Decode the text between start and end as one JSON value."""
         try:
-            return json.loads(self.text[start:end])
+            return self.checked(_DECODER.decode(self.text[start:end]), start, end)
         except json.JSONDecodeError as error:
             raise self.error(start + error.pos, error.msg) from None
+        except (_NotStorable, RecursionError) as error:
+            raise self.unreadable(error, start, end) from None
 
     def load_element(self, start: int, end: int) -> tuple[object, int]:
         """Decode the JSON value at the start of text[start:end]; returns it and where it ends.
@@ -196,14 +223,52 @@ class _TextWindow:
             value, length = _DECODER.raw_decode(self.text[start:end])
         except json.JSONDecodeError as error:
             raise self.error(start + error.pos, error.msg) from None
-        return value, start + length
+        except (_NotStorable, RecursionError) as error:
+            raise self.unreadable(error, start, end) from None
+        return self.checked(value, start, start + length), start + length
 
     def load_run(self, start: int, end: int) -> list:
         """Decode comma-separated elements between start and end with one `json.loads` call."""
         try:
-            return json.loads("[" + self.text[start:end] + "]")
+            return self.checked(_DECODER.decode("[" + self.text[start:end] + "]"), start, end)
         except json.JSONDecodeError as error:
             raise self.error(start + max(error.pos - 1, 0), error.msg) from None
+        except (_NotStorable, RecursionError) as error:
+            raise self.unreadable(error, start, end) from None
+
+    def unreadable(self, error: Exception, start: int, end: int) -> ImportParseError:
+        """The parse error for a value `json` reads but nothing can store: placed at its text when it has one."""
+        if isinstance(error, RecursionError):
+            return self.error(start, "nested too deeply")
+        found = self.text.find(error.text, start, end)
+        return self.error(start if found < 0 else found, str(error))
+
+    def checked(self, value: object, start: int, end: int) -> object:
+        """`value`, decoded from text[start:end], unless a lone surrogate escape made it text no file can hold."""
+        if self.text.find("\\u", start, end) >= 0:
+            lone = _LONE_SURROGATE.search(self.text, start, end)
+            if lone:
+                try:
+                    json.dumps(value, ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:
+                    raise self.error(lone.start(), f"{lone.group()} is half of a surrogate pair, "
+                                                   "no character by itself") from None
+        return value
+
+
+def load_line(line: bytes) -> object:
+    """Decode one line of JSON Lines as the .json reader does; ValueError (with no place) for what it refuses."""
+    text = line.decode("utf-8")
+    try:
+        value = _DECODER.decode(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if "\\u" in text and _LONE_SURROGATE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a \\u escape is half of a surrogate pair, no character by itself") from None
+    return value
 
 
 def read_json(filename: str, stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[object]:

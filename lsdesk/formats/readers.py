@@ -22,7 +22,7 @@ from typing import BinaryIO, Iterator
 
 from lsdesk.formats.read_base import ImportParseError, MediaFile
 from lsdesk.formats.read_csv import read_delimited
-from lsdesk.formats.read_json import CHUNK_SIZE, read_json
+from lsdesk.formats.read_json import CHUNK_SIZE, load_line, read_json
 
 __all__ = ["ImportParseError", "MediaFile", "kind_of", "read_file"]
 
@@ -81,11 +81,13 @@ def _read_json_lines(filename: str, stream: BinaryIO) -> Iterator[object]:
         if not raw.strip():
             continue
         try:
-            yield json.loads(raw)
+            yield load_line(raw)
         except json.JSONDecodeError as error:
             raise ImportParseError(filename, error.msg, line=number, column=error.colno) from None
         except UnicodeDecodeError as error:
             raise ImportParseError(filename, f"not UTF-8 text ({error.reason})", line=number) from None
+        except ValueError as error:
+            raise ImportParseError(filename, str(error), line=number) from None
 
 
 def _read_text_lines(filename: str, stream: BinaryIO) -> Iterator[dict]:
