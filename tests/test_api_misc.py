@@ -27,7 +27,7 @@ def test_trailing_slashes_are_accepted(api):
 
 
 def test_models_without_a_backend(api):
-    assert api.get("/api/models").json == {"models": []}
+    assert api.get("/api/models").json == {"models": [], "backends": []}
     assert api.post("/api/models/train").status == 400
     assert api.get("/api/models/predictions?mode=data").json == {"detail": "No ML backend", "status": 400}
     assert api.delete("/api/models", json={"name": "nope"}).status == 404

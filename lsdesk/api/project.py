@@ -8,6 +8,7 @@ from bottle import redirect, request
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, is_json_request, json_response, param, read_json, read_json_object
 from lsdesk.config import ConfigInvalid, check_against_data, parse_config
+from lsdesk.ml.backends import DuplicateBackend, NotConnected, connect
 from lsdesk.store.schema import ProjectFileError
 
 # Settings a PATCH may change, with the type each must have.
@@ -29,6 +30,18 @@ def current_config(store):
     """The project's parsed label config, or None before one is saved."""
     xml = store.settings()["label_config"]
     return _parsed(xml) if xml else None
+
+
+def config_line(store):
+    """The label config on one line, as Label Studio 0.8 sends it to ML backends."""
+    config = current_config(store)
+    return config.line if config else ""
+
+
+def request_origin():
+    """scheme://host:port of this server as the client reached it; ML backends fetch uploaded files there."""
+    parts = request.urlparts
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def add_routes(app, workspace):
@@ -56,7 +69,8 @@ def serialize(store):
         "completion_count": counts["completed_tasks"],
         "total_completions": counts["completions"],
         "prediction_count": counts["predictions"],
-        "config": {key: value for key, value in project_settings.items() if key != "uuid"},
+        "config": {**{key: value for key, value in project_settings.items() if key != "uuid"},
+                   "ml_backends": [{"url": backend["url"], "name": backend["name"]} for backend in store.ml_backends()]},
         "data_types": config.data_types if config else {},
         "label_config_line": config.line if config else "",
         "instruction": project_settings["instruction"],
@@ -97,8 +111,7 @@ def create_project(workspace):
 
 def patch_project(store):
     changes = read_json_object()
-    if "ml_backend" in changes:
-        raise ApiError(400, "ML backends are not available yet in this version of lsdesk")
+    backend = changes.pop("ml_backend", None)
     unknown = sorted(set(changes) - set(_EDITABLE))
     if unknown:
         raise ApiError(400, f"Unknown project settings {unknown}; editable: {sorted(_EDITABLE)}")
@@ -107,9 +120,24 @@ def patch_project(store):
             raise ApiError(400, f"{key} must be a {_EDITABLE[key].__name__}, got {value!r}")
     if "sampling" in changes and changes["sampling"] not in defaults.SAMPLING_MODES:
         raise ApiError(400, f"Unknown sampling {changes['sampling']!r}; use one of {list(defaults.SAMPLING_MODES)}")
+    if backend is not None:
+        connect_backend(store, backend)
     if changes:
         store.update_settings(changes)
     return json_response(serialize(store), status=201)
+
+
+def connect_backend(store, text):
+    """PATCH {"ml_backend": "url" or "name=url"}: check the backend and remember it."""
+    if not isinstance(text, str):
+        raise ApiError(400, f'ml_backend must be a string ("http://host:port" or "name=http://host:port"), '
+                            f'got {text!r}')
+    try:
+        connect(store, text, config_line(store), request_origin())
+    except (ValueError, NotConnected) as error:
+        raise ApiError(400, str(error)) from None
+    except DuplicateBackend as error:
+        raise ApiError(409, str(error)) from None
 
 
 def submitted_config():

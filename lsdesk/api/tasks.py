@@ -3,8 +3,9 @@
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, int_param, json_response, no_content, param, path_id, read_json
-from lsdesk.api.project import current_config
+from lsdesk.api.project import config_line, current_config, request_origin
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
+from lsdesk.ml.backends import forget_tasks, predict_live
 from lsdesk.store.project import TASK_ORDERS
 
 
@@ -36,6 +37,7 @@ def list_tasks(store):
 
 def delete_all_tasks(store):
     store.delete_all_tasks()
+    forget_tasks(store.ml_backends())
     return no_content()
 
 
@@ -84,4 +86,7 @@ def next_task(store):
     task = store.task(task_id) if task_id is not None else None
     if task is None:
         raise ApiError(404, "No more tasks to label")
+    backends = store.ml_backends()
+    if backends:
+        task = predict_live(store, backends, task, config_line(store), request_origin())
     return json_response(task)

@@ -1,10 +1,49 @@
-"""What every part of the store shares: timestamps and the compact JSON stored in the file."""
+"""What every part of the store shares: timestamps, the compact JSON stored in the file, the
+project counters, and how a prediction row is written."""
 
 import json
 import time
+import uuid
 
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def now():
     return int(time.time())
+
+
+def bump(conn, **deltas):
+    """Add to the named rows of the counters table (inside a write)."""
+    conn.executemany("UPDATE counters SET value = value + ? WHERE name = ?",
+                     [(delta, name) for name, delta in deltas.items() if delta])
+
+
+def batches(items, size=500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def prediction_row(task_id, prediction, stamp):
+    """(uuid, task_id, body, score, model_version, created_by, created_at) of a prediction to insert."""
+    score = prediction.get("score")
+    if not isinstance(score, (int, float)) or isinstance(score, bool):
+        score = None
+    body = {k: v for k, v in prediction.items() if k not in ("id", "created_at")}
+    return (str(uuid.uuid4()), task_id, compact_json(body), score,
+            _text_or_none(prediction.get("model_version")), _text_or_none(prediction.get("created_by")), stamp)
+
+
+def insert_prediction_rows(conn, rows):
+    conn.executemany(
+        "INSERT INTO predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def mean_score(scores):
+    """A task's score for prediction-score sampling: the mean of its predictions' scores."""
+    scores = [score for score in scores if score is not None]
+    return sum(scores) / len(scores) if scores else None
+
+
+def _text_or_none(value):
+    return None if value is None else str(value)
