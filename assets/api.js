@@ -1,12 +1,14 @@
 // The server's API as functions: a JSON fetch wrapper whose errors carry the server's own words,
 // and the paged task queries several pages share (counts and neighbours that never fetch every task).
 
+// `fields` maps a field name to its messages when the server named the fields at fault.
 export class ApiError extends Error {
-  constructor(status, messages) {
+  constructor(status, messages, fields = {}) {
     super(messages.join("\n"));
     this.name = "ApiError";
     this.status = status;
     this.messages = messages;
+    this.fields = fields;
   }
 }
 
@@ -26,7 +28,7 @@ export async function request(method, path, { json, body, headers = {}, keepaliv
     throw new ApiError(0, [`Cannot reach the lsdesk server (${error.message}). Is it still running?`]);
   }
   const answer = parseAnswer(await response.text(), response.headers.get("Content-Type"));
-  if (!response.ok) throw new ApiError(response.status, errorMessages(answer, response.status));
+  if (!response.ok) throw new ApiError(response.status, errorMessages(answer, response.status), fieldErrors(answer));
   return answer;
 }
 
@@ -40,16 +42,26 @@ export function parseAnswer(text, contentType) {
   }
 }
 
-// The messages of an error answer: 0.8's lists ("Error at item N: ..."), {"label_config": [...]}, or {"detail"}.
+// The messages of an error answer: 0.8's lists ("Error at item N: ..."), {"label_config": [...]}, {"detail"},
+// or a form's {"errors": {"field": [...]}}.
 export function errorMessages(answer, status) {
   if (Array.isArray(answer)) return answer.map(String);
   if (answer && typeof answer === "object") {
     const detail = answer.detail ?? answer.label_config;
     if (Array.isArray(detail)) return detail.map(String);
     if (detail) return [String(detail)];
+    const fields = Object.entries(fieldErrors(answer)).flatMap(([name, messages]) => messages.map((text) => `${name}: ${text}`));
+    if (fields.length) return fields;
   }
   if (typeof answer === "string" && answer.trim()) return [answer.trim().slice(0, 500)];
   return [`The server answered with status ${status}`];
+}
+
+// A form's {"errors": {"field": ["message", ...]}} as {field: [messages]}; {} for any other answer.
+function fieldErrors(answer) {
+  const errors = answer?.errors;
+  if (!errors || typeof errors !== "object" || Array.isArray(errors)) return {};
+  return Object.fromEntries(Object.entries(errors).map(([name, messages]) => [name, [messages].flat().map(String)]));
 }
 
 export const api = {

@@ -8,15 +8,19 @@ from pathlib import Path
 from lsdesk.formats.archive import zip_stream
 from lsdesk.formats.export import FORMATS
 from lsdesk.importer import UPLOAD_URL
+from lsdesk.storage.files import read_folder_url
+from lsdesk.storage.paths import FOLDER_URL
 
 
 class ProjectMedia:
-    """The exporters' view of media: bytes of files kept in the project, by their task URL."""
+    """The exporters' view of media: bytes of files kept in the project or in its folders, by their task URL."""
 
     def __init__(self, store):
         self._store = store
 
     def read(self, url):
+        if isinstance(url, str) and url.startswith(FOLDER_URL):
+            return read_folder_url(self._store, url)
         if not isinstance(url, str) or not url.startswith(UPLOAD_URL):
             return None
         name = urllib.parse.unquote(url[len(UPLOAD_URL):])

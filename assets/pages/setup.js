@@ -1,5 +1,6 @@
 // The Setup page: the label config in a code editor, a gallery of starting templates, problems
-// marked at their lines, a live preview of the editor on a sample task, and Save.
+// marked at their lines, a live preview of the editor on a sample task, and Save; under them, the
+// media folders and storage (setup-storage.js).
 
 import { api } from "../api.js";
 import { codeEditor } from "../ui/code-editor.js";
@@ -7,6 +8,7 @@ import { confirmDialog } from "../ui/dialog.js";
 import { h, pageHeading } from "../ui/dom.js";
 import { errorNotice, infoNotice } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
+import { storageSection } from "./setup-storage.js";
 import { TEMPLATES } from "./setup-templates.js";
 
 const CHECK_DELAY_MS = 400;
@@ -23,6 +25,7 @@ export async function mount(root, shell) {
   const saveState = h("span", { class: "save-state", "aria-live": "polite" });
   const saveButton = h("button", { type: "button", class: "primary", onclick: save }, "Save config");
   const preview = h("div", { class: "preview editor-host" });
+  const storage = storageSection(shell);
   editor.textarea.setAttribute("aria-describedby", "config-problems");
   editor.textarea.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
@@ -47,7 +50,8 @@ export async function mount(root, shell) {
           h("span", { class: "spacer" }), h("a", { href: "/import" }, "Next: import tasks →"))),
       h("section", { "aria-labelledby": "preview-heading" },
         h("h2", { id: "preview-heading" }, "Preview"),
-        preview)));
+        preview)),
+    storage.element);
 
   function edited() {
     showSaveState();
@@ -150,5 +154,6 @@ export async function mount(root, shell) {
     clearTimeout(checkTimer);
     checks += 1;
     previewEditor?.destroy();
+    storage.unmount();
   };
 }

@@ -1,5 +1,356 @@
 """The SQL of media roots, storages and packed media (a mixin of ProjectStore)."""
 
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from lsdesk.storage.completions_folder import completions_file_text, remove_completions_file, write_completions_file
+from lsdesk.storage.forms import COMPLETIONS_FOLDER
+from lsdesk.store.common import now
+
+log = logging.getLogger("lsdesk")
+
+# Tasks whose completions file is rewritten after one write, at most, before the next batch.
+_MIRROR_BATCH = 500
+
+# While a completions folder is the target, these temporary triggers (on the writer's connection
+# only: the file keeps no trace of them) note every task whose completions or data change, by any
+# write at all; after each commit the store rewrites those tasks' files.
+_MIRROR_ON = (
+    "CREATE TEMP TABLE IF NOT EXISTS completions_to_mirror (task_id INTEGER PRIMARY KEY)",
+    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_added AFTER INSERT ON main.completions "
+    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (NEW.task_id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_changed AFTER UPDATE ON main.completions "
+    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (NEW.task_id), (OLD.task_id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_deleted AFTER DELETE ON main.completions "
+    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (OLD.task_id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_data AFTER UPDATE OF data ON main.tasks WHEN NEW.completions > 0 "
+    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (NEW.id); END",
+)
+_MIRROR_OFF = (
+    "DROP TRIGGER IF EXISTS temp.mirror_added",
+    "DROP TRIGGER IF EXISTS temp.mirror_changed",
+    "DROP TRIGGER IF EXISTS temp.mirror_deleted",
+    "DROP TRIGGER IF EXISTS temp.mirror_data",
+    "DROP TABLE IF EXISTS temp.completions_to_mirror",
+)
+
+# A packed file is copied into its blob this many bytes at a time.
+_COPY_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file a sync made tasks from: what import_tasks records beside the task it stores."""
+
+    root_id: int
+    path: str
+    size: int
+    mtime: int
+    media: bool  # a media file (its one task is linked) or a file of tasks
+
+
+def record_source_file(conn, task_id, source):
+    """Link a synced file to the task made from it, inside the import's transaction."""
+    conn.execute(
+        "INSERT INTO media_files (root_id, path, size, mtime, task_id) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (root_id, path) DO UPDATE SET task_id = excluded.task_id, "
+        "sha256 = CASE WHEN size = excluded.size AND mtime = excluded.mtime THEN sha256 END, "
+        "size = excluded.size, mtime = excluded.mtime",
+        (source.root_id, source.path, source.size, source.mtime, task_id if source.media else None))
+
 
 class MediaStore:
     """Methods use self._read() and self._write() of ProjectStore."""
+
+    _completions_folder = None
+    completions_folder_error = None
+
+    # -- media roots ---------------------------------------------------------------------
+
+    def media_roots(self):
+        """The listed roots with their counts of known files, tasks and packed files."""
+        with self._read() as conn:
+            return [{"id": root_id, "path": path, **_root_counts(conn, root_id)} for root_id, path in conn.execute(
+                "SELECT id, path FROM media_roots WHERE path IS NOT NULL ORDER BY id").fetchall()]
+
+    def media_root(self, root_id, counts=False):
+        """{"id", "path" (None once removed from the list)}, with its counts when asked, or None."""
+        with self._read() as conn:
+            row = conn.execute("SELECT id, path FROM media_roots WHERE id = ?", (root_id,)).fetchone()
+            if row is None:
+                return None
+            return {"id": row[0], "path": row[1], **(_root_counts(conn, row[0]) if counts else {})}
+
+    def media_root_by_path(self, path):
+        with self._read() as conn:
+            row = conn.execute("SELECT id FROM media_roots WHERE path = ?", (str(path),)).fetchone()
+        return row and row[0]
+
+    def add_media_root(self, path):
+        with self._write() as conn:
+            return conn.execute("INSERT INTO media_roots (path, created_at) VALUES (?, ?) RETURNING id",
+                                (str(path), now())).fetchone()[0]
+
+    def move_media_root(self, root_id, path):
+        """Point a root at another folder (a moved one, or an unpacked copy); False for an unknown id."""
+        with self._write() as conn:
+            return conn.execute("UPDATE media_roots SET path = ? WHERE id = ?", (str(path), root_id)).rowcount > 0
+
+    def remove_media_root(self, root_id):
+        """Take a root off the list; returns how many tasks still need its unpacked files (then nothing
+        changes), or None for an unknown root.
+
+        Files nobody needs are forgotten; packed files that tasks show stay, served by the root's id.
+        """
+        with self._write() as conn:
+            if not conn.execute("SELECT 1 FROM media_roots WHERE id = ? AND path IS NOT NULL", (root_id,)).fetchone():
+                return None
+            needing = conn.execute(
+                "SELECT count(DISTINCT task_id) FROM media_files JOIN tasks ON tasks.id = task_id "
+                "WHERE root_id = ? AND sha256 IS NULL", (root_id,)).fetchone()[0]
+            if needing:
+                return needing
+            released = [row[0] for row in conn.execute(
+                "DELETE FROM media_files WHERE root_id = ? AND sha256 IS NOT NULL "
+                "AND (task_id IS NULL OR task_id NOT IN (SELECT id FROM tasks)) RETURNING sha256", (root_id,))]
+            conn.execute("DELETE FROM media_files WHERE root_id = ? AND sha256 IS NULL", (root_id,))
+            if conn.execute("SELECT 1 FROM media_files WHERE root_id = ? LIMIT 1", (root_id,)).fetchone():
+                conn.execute("UPDATE media_roots SET path = NULL WHERE id = ?", (root_id,))
+            else:
+                conn.execute("DELETE FROM media_roots WHERE id = ?", (root_id,))
+            _drop_unused_blobs(conn, released)
+            return 0
+
+    # -- syncing ---------------------------------------------------------------------------
+
+    def media_file_index(self, root_id):
+        """{relative path: (size, mtime, task made from it still exists, is a file of tasks)} of a root."""
+        with self._read() as conn:
+            return {path: (size, mtime, alive, task_id is None) for path, size, mtime, task_id, alive in conn.execute(
+                "SELECT path, size, mtime, task_id, tasks.id IS NOT NULL FROM media_files "
+                "LEFT JOIN tasks ON tasks.id = task_id WHERE root_id = ?", (root_id,))}
+
+    def update_media_files(self, root_id, changed):
+        """New (path, size, mtime) of files changed on disk; their packed copies are out of date."""
+        with self._write() as conn:
+            _drop_unused_blobs(conn, _note_changed_files(conn, root_id, changed))
+
+    # -- packed files ------------------------------------------------------------------------
+
+    def packed_file(self, root_id, path):
+        """(size, sha256) of a file's packed copy, or None."""
+        with self._read() as conn:
+            return conn.execute(
+                "SELECT blobs.size, sha256 FROM media_files JOIN blobs USING (sha256) WHERE root_id = ? AND path = ?",
+                (root_id, path)).fetchone()
+
+    def read_blob(self, sha256, start=0, length=None, chunk=1 << 20):
+        """Yield a blob's bytes from `start`, `length` of them (all when None), each chunk its own short read."""
+        with self._read() as conn:
+            row = conn.execute("SELECT rowid, size FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return
+        rowid, size = row
+        position, end = start, size if length is None else min(size, start + length)
+        while position < end:
+            with self._read() as conn, conn.blobopen("blobs", "content", rowid, readonly=True) as blob:
+                blob.seek(position)
+                data = blob.read(min(chunk, end - position))
+            position += len(data)
+            yield data
+
+    def tasks_naming_folder_files(self, after, limit):
+        """(task id, data) of tasks not made by a sync whose data mentions a folder URL, in id order."""
+        with self._read() as conn:
+            return [(task_id, json.loads(data)) for task_id, data in conn.execute(
+                "SELECT id, data FROM tasks WHERE id > ? AND instr(data, '/data/folder/') > 0 "
+                "AND id NOT IN (SELECT task_id FROM media_files WHERE task_id IS NOT NULL) ORDER BY id LIMIT ?",
+                (after, limit))]
+
+    def add_referenced_files(self, files):
+        """Note files (root_id, path, size, mtime, task_id) that tasks name, so packing takes them too."""
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO media_files (root_id, path, size, mtime, task_id) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (root_id, path) DO UPDATE SET task_id = excluded.task_id "
+                "WHERE task_id IS NULL OR task_id NOT IN (SELECT id FROM tasks)", files)
+
+    def files_to_pack(self):
+        """(root_id, root path or None, relative path) of every file a task needs that has no packed copy."""
+        with self._read() as conn:
+            return conn.execute(
+                "SELECT root_id, media_roots.path, media_files.path FROM media_files "
+                "JOIN media_roots ON media_roots.id = root_id "
+                "WHERE sha256 IS NULL AND task_id IN (SELECT id FROM tasks) ORDER BY root_id, media_files.path"
+            ).fetchall()
+
+    def store_packed(self, files):
+        """Keep copies of files read whole: (root_id, path, size, mtime, sha256, content)."""
+        with self._write() as conn:
+            for root_id, path, size, mtime, sha256, content in files:
+                conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)",
+                             (sha256, size, content))
+                _mark_packed(conn, root_id, path, size, mtime, sha256)
+
+    def store_packed_stream(self, root_id, path, size, mtime, sha256, stream):
+        """Keep a copy of a large file, copied from `stream` in chunks; ValueError when the bytes read
+        are not the ones hashed before (the file changed meanwhile), and then nothing is kept."""
+        with self._write() as conn:
+            inserted = conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, zeroblob(?))",
+                                    (sha256, size, size)).rowcount
+            if inserted:
+                rowid = conn.execute("SELECT rowid FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()[0]
+                digest = hashlib.sha256()
+                with conn.blobopen("blobs", "content", rowid) as blob:
+                    for position in range(0, size, _COPY_CHUNK):
+                        data = stream.read(min(_COPY_CHUNK, size - position))
+                        digest.update(data)
+                        blob.write(data)
+                if digest.hexdigest() != sha256:
+                    raise ValueError(f"{path} changed while it was being packed")
+            _mark_packed(conn, root_id, path, size, mtime, sha256)
+
+    def packed_files(self, root_id):
+        """[(relative path, sha256 or None, task needs it)] of every file known under a root."""
+        with self._read() as conn:
+            return conn.execute(
+                "SELECT path, sha256, task_id IN (SELECT id FROM tasks) FROM media_files WHERE root_id = ? "
+                "ORDER BY path", (root_id,)).fetchall()
+
+    def roots_with_files(self):
+        """(id, path or None) of every root that knows files, listed or not."""
+        with self._read() as conn:
+            return conn.execute("SELECT id, path FROM media_roots WHERE id IN (SELECT root_id FROM media_files) "
+                                "ORDER BY id").fetchall()
+
+    def unpacked_root(self, root_id, folder, written):
+        """A root's files now live in `folder`: point the root there, note the files' (path, size, mtime)
+        and drop their packed copies."""
+        with self._write() as conn:
+            conn.execute("UPDATE media_roots SET path = ? WHERE id = ?", (str(folder), root_id))
+            _drop_unused_blobs(conn, _note_changed_files(conn, root_id, written))
+
+    # -- storage settings and the completions folder -----------------------------------------
+
+    def storage(self, group):
+        """The project's "source" or "target" storage: {"type", "path", "params"}, or None for the file itself."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (group,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_storage(self, group, storage):
+        """Save a storage (None: back to the project file); a completions folder target starts mirroring."""
+        with self._write() as conn:
+            if storage is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (group,))
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (group, json.dumps(storage)))
+            if group == "target":
+                self._follow_target(conn, storage)
+
+    def _open_media(self):
+        """Start mirroring completions when the file's target is a completions folder."""
+        row = self._writer.execute("SELECT value FROM settings WHERE key = 'target'").fetchone()
+        self._follow_target(self._writer, json.loads(row[0]) if row else None)
+
+    def _follow_target(self, conn, storage):
+        mirror = storage is not None and storage.get("type") == COMPLETIONS_FOLDER
+        for statement in _MIRROR_ON if mirror else _MIRROR_OFF:
+            conn.execute(statement)
+        self._completions_folder = storage["path"] if mirror else None
+        self.completions_folder_error = None
+
+    def queue_labeled_tasks(self, after, limit):
+        """Rewrite the completions files of up to `limit` labeled tasks after id `after`; returns
+        their ids (the files are written when the write ends)."""
+        with self._write() as conn:
+            ids = [row[0] for row in conn.execute(
+                "SELECT id FROM tasks WHERE completions > 0 AND id > ? ORDER BY id LIMIT ?", (after, limit))]
+            conn.executemany("INSERT OR IGNORE INTO temp.completions_to_mirror VALUES (?)", [(i,) for i in ids])
+        return ids
+
+    def _mirror_completions(self, conn):
+        """After a commit: rewrite the completions files of the tasks it changed (the lock is held,
+        so files follow the order of writes). A folder that fails keeps its tasks queued for the
+        next write; the annotator's work is safe in the project file either way."""
+        folder = self._completions_folder
+        if folder is None:
+            return
+        while True:
+            ids = [row[0] for row in conn.execute(
+                "SELECT task_id FROM temp.completions_to_mirror ORDER BY task_id LIMIT ?", (_MIRROR_BATCH,))]
+            if not ids:
+                self.completions_folder_error = None
+                return
+            try:
+                for task_id, text in _completions_files(conn, ids).items():
+                    if text is None:
+                        remove_completions_file(folder, task_id)
+                    else:
+                        write_completions_file(folder, task_id, text)
+            except OSError as error:
+                self.completions_folder_error = f"Could not write completions to {folder}: {error}"
+                log.warning("%s", self.completions_folder_error)
+                return
+            except Exception:  # the write is committed: a failing mirror must not fail it
+                self.completions_folder_error = f"Could not write completions to {folder}; the log has the details"
+                log.exception("writing completions to %s failed", folder)
+                return
+            conn.executemany("DELETE FROM temp.completions_to_mirror WHERE task_id = ?", [(i,) for i in ids])
+
+
+def _root_counts(conn, root_id):
+    files, packed = conn.execute(
+        "SELECT count(*), count(sha256) FROM media_files WHERE root_id = ?", (root_id,)).fetchone()
+    tasks = conn.execute("SELECT count(DISTINCT task_id) FROM media_files JOIN tasks ON tasks.id = task_id "
+                         "WHERE root_id = ?", (root_id,)).fetchone()[0]
+    return {"files": files, "tasks": tasks, "packed": packed}
+
+
+def _note_changed_files(conn, root_id, changed):
+    """Store new (path, size, mtime) of files, which makes their packed copies stale; returns those copies."""
+    released = []
+    for path, size, mtime in changed:
+        row = conn.execute("SELECT sha256 FROM media_files WHERE root_id = ? AND path = ?", (root_id, path)).fetchone()
+        if row and row[0]:
+            released.append(row[0])
+    conn.executemany("UPDATE media_files SET size = ?, mtime = ?, sha256 = NULL WHERE root_id = ? AND path = ?",
+                     [(size, mtime, root_id, path) for path, size, mtime in changed])
+    return released
+
+
+def _mark_packed(conn, root_id, path, size, mtime, sha256):
+    conn.execute("UPDATE media_files SET size = ?, mtime = ?, sha256 = ? WHERE root_id = ? AND path = ?",
+                 (size, mtime, sha256, root_id, path))
+
+
+def _drop_unused_blobs(conn, candidates):
+    """Delete the blobs among `candidates` that no upload and no media file names any more."""
+    candidates = set(candidates)
+    if not candidates:
+        return
+    uploaded = {row[0] for row in conn.execute("SELECT DISTINCT sha256 FROM uploads")}
+    conn.executemany(
+        "DELETE FROM blobs WHERE sha256 = ?1 AND NOT EXISTS (SELECT 1 FROM media_files WHERE sha256 = ?1)",
+        [(sha256,) for sha256 in candidates - uploaded])
+
+
+def _completions_files(conn, ids):
+    """{task id: its completions file's text, or None when it should have none}."""
+    marks = ",".join("?" * len(ids))
+    texts = dict.fromkeys(ids)
+    completions = {}
+    for completion_id, task_id, body, was_cancelled, created_at, updated_at in conn.execute(
+            "SELECT id, task_id, body, was_cancelled, created_at, updated_at FROM completions "
+            f"WHERE task_id IN ({marks}) ORDER BY id", ids):
+        completion = {"id": completion_id, **json.loads(body), "created_at": created_at, "updated_at": updated_at}
+        if was_cancelled:
+            completion["was_cancelled"] = True
+        completions.setdefault(task_id, []).append(completion)
+    for task_id, data in conn.execute(f"SELECT id, data FROM tasks WHERE id IN ({marks})", ids):
+        if task_id in completions:
+            texts[task_id] = completions_file_text(task_id, json.loads(data), completions[task_id])
+    return texts

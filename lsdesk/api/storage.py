@@ -1,0 +1,186 @@
+"""Folders labeled in place: media roots, syncing them into tasks, storage settings (0.8's shape),
+packing media into the project file and back out, and serving the files of those folders."""
+
+import os
+from pathlib import Path
+
+from lsdesk.api.http import ApiError, json_response, no_content, param, path_id, read_json, read_json_object
+from lsdesk.api.jobs import app_jobs
+from lsdesk.api.project import current_config
+from lsdesk.api.uploads import media_response
+from lsdesk.storage import forms
+from lsdesk.storage.completions_folder import fill_completions_folder
+from lsdesk.storage.files import folder_file
+from lsdesk.storage.pack import link_referenced_files, pack_media, unpack_media
+from lsdesk.storage.paths import PathEscapes, PathRefused
+from lsdesk.storage.sync import SyncOptions, sync_folder
+
+
+def add_routes(app, workspace):
+    folders = "/api/project/folders"
+    app.route(folders, ["GET"], lambda: list_folders(workspace.active()))
+    app.route(folders, ["POST"], lambda: add_folder(workspace.active()))
+    app.route(f"{folders}/<root_id>", ["PATCH"], lambda root_id: locate_folder(workspace.active(), root_id))
+    app.route(f"{folders}/<root_id>", ["DELETE"], lambda root_id: remove_folder(workspace.active(), root_id))
+    app.route(f"{folders}/<root_id>/sync", ["POST"], lambda root_id: sync(workspace.active(), root_id))
+    app.route("/api/project/storage-settings", ["GET"], lambda: storage_settings(workspace.active()))
+    app.route("/api/project/storage-settings", ["POST"], lambda: save_storage(workspace.active()))
+    app.route("/api/project/pack", ["POST"], lambda: pack(workspace.active()))
+    app.route("/api/project/unpack", ["POST"], lambda: unpack(workspace.active()))
+    app.route("/data/folder/<root_id>/<relative:path>", ["GET", "HEAD"],
+              lambda root_id, relative: serve_folder_file(workspace.active(), root_id, relative))
+
+
+def _folder_json(root):
+    return {"id": root["id"], "path": root["path"], "name": Path(root["path"]).name,
+            "available": os.path.isdir(root["path"]), "files": root["files"], "tasks": root["tasks"],
+            "packed": root["packed"]}
+
+
+def _folder_path(body):
+    try:
+        return forms.checked_folder(body.get("path"))
+    except forms.FormInvalid as invalid:
+        raise ApiError(400, invalid.errors["path"][0]) from None
+
+
+def _listed_root(store, raw_id):
+    root = store.media_root(path_id(raw_id, "Folder"))
+    if root is None or root["path"] is None:
+        raise ApiError(404, f"Folder {raw_id} not found")
+    return root
+
+
+def list_folders(store):
+    return json_response({"folders": [_folder_json(root) for root in store.media_roots()]})
+
+
+def add_folder(store):
+    path = _folder_path(read_json_object())
+    if store.media_root_by_path(path) is not None:
+        raise ApiError(409, f"{path} is already a folder of this project")
+    return json_response(_folder_json(store.media_root(store.add_media_root(path), counts=True)), status=201)
+
+
+def locate_folder(store, raw_id):
+    root = _listed_root(store, raw_id)
+    path = _folder_path(read_json_object())
+    other = store.media_root_by_path(path)
+    if other is not None and other != root["id"]:
+        raise ApiError(409, f"{path} is already folder {other} of this project")
+    store.move_media_root(root["id"], path)
+    _follow_source(store, root["path"], path)
+    return json_response(_folder_json(store.media_root(root["id"], counts=True)))
+
+
+def remove_folder(store, raw_id):
+    root = _listed_root(store, raw_id)
+    link_referenced_files(store)
+    needing = store.remove_media_root(root["id"])
+    if needing:
+        raise ApiError(409, f"{needing} tasks show files of {root['path']} that are not packed: pack media into "
+                            "the project file first, or delete those tasks")
+    _follow_source(store, root["path"], None)
+    return no_content()
+
+
+def _follow_source(store, old_path, new_path):
+    """A local-folder source follows its folder when it is located elsewhere or removed."""
+    source = store.storage("source")
+    if source and source["type"] == forms.LOCAL_FOLDER and source["path"] == old_path:
+        store.set_storage("source", {**source, "path": new_path} if new_path else None)
+
+
+def sync(store, raw_id):
+    root = _listed_root(store, raw_id)
+    body = read_json(required=False) or {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "The request body must be a JSON object")
+    config = current_config(store)
+    errors = {}
+    params = forms.sync_params(body, config.data_keys if config else None, errors)
+    if errors:
+        return json_response({"errors": errors}, status=400)
+    if not os.path.isdir(root["path"]):
+        raise ApiError(409, f"{root['path']} is not available; locate the folder first")
+    return json_response({"job": _start_sync(store, root, params, config).as_json()}, status=202)
+
+
+def _start_sync(store, root, params, config):
+    options = SyncOptions(**params)
+    return app_jobs().start("sync", lambda job: sync_folder(store, root["id"], options, config, job),
+                            f"Sync {root['path']}")
+
+
+# -- storage settings ------------------------------------------------------------------------
+
+
+def storage_settings(store):
+    config = current_config(store)
+    data_key = config.data_keys[0] if config and config.data_keys else None
+    settings = {group: forms.describe(group, store.storage(group), store.path, data_key)
+                for group in ("source", "target")}
+    if store.completions_folder_error:
+        settings["target"][forms.COMPLETIONS_FOLDER]["error"] = store.completions_folder_error
+    return json_response(settings)
+
+
+def save_storage(store):
+    group = param("storage_for")
+    if group not in ("source", "target"):
+        raise ApiError(400, f"storage_for must be source or target, got {group!r}")
+    form = read_json_object()
+    config = current_config(store)
+    try:
+        storage_type = forms.storage_type_of(group, form.get("type") or param("type"))
+        storage = forms.checked_storage(group, storage_type, form, config.data_keys if config else None)
+    except forms.FormInvalid as invalid:
+        return json_response({"errors": invalid.errors}, status=400)
+    store.set_storage(group, storage)
+    answer = {"result": "ok"}
+    if storage and storage["type"] == forms.LOCAL_FOLDER:
+        root_id = store.media_root_by_path(storage["path"]) or store.add_media_root(storage["path"])
+        answer["job"] = _start_sync(store, store.media_root(root_id), storage["params"], config).as_json()
+    elif storage and storage["type"] == forms.COMPLETIONS_FOLDER:
+        answer["job"] = app_jobs().start("completions-folder", lambda job: fill_completions_folder(store, job),
+                                         f"Write completions to {storage['path']}",
+                                         total=store.counts()["completed_tasks"]).as_json()
+    return json_response(answer, status=201)
+
+
+# -- pack and unpack -------------------------------------------------------------------------
+
+
+def pack(store):
+    job = app_jobs().start("pack", lambda job: pack_media(store, job), "Pack media into the project file")
+    return json_response({"job": job.as_json()}, status=202)
+
+
+def unpack(store):
+    raw = read_json_object().get("path")
+    if not isinstance(raw, str) or not raw or "\x00" in raw or not os.path.isabs(os.path.expanduser(raw)):
+        raise ApiError(400, f"Give the folder to unpack into as an absolute path, got {raw!r}")
+    target = Path(os.path.expanduser(raw))
+    if target.exists() and not (target.is_dir() and not any(target.iterdir())):
+        raise ApiError(400, f"{raw} must be an empty folder or not exist yet")
+    if not target.parent.is_dir():
+        raise ApiError(400, f"{target.parent} is not a folder")
+    job = app_jobs().start("unpack", lambda job: unpack_media(store, target, job), f"Unpack media to {target}")
+    return json_response({"job": job.as_json()}, status=202)
+
+
+# -- serving folder files --------------------------------------------------------------------
+
+
+def serve_folder_file(store, raw_id, relative):
+    root_id = path_id(raw_id, "Folder")
+    try:
+        found = folder_file(store, root_id, relative)
+    except PathRefused as refused:
+        raise ApiError(403 if isinstance(refused, PathEscapes) else 400,
+                       f"Not a file of folder {raw_id}: {refused}") from None
+    if found is None:
+        raise ApiError(404, f"No file {relative!r} in folder {raw_id}")
+    # A file on disk may change at any time: the browser asks again, and its ETag answers 304.
+    return media_response(relative, found.mime, found.size, found.etag, found.read,
+                          cache_control="no-cache" if found.on_disk else "private, max-age=3600")
