@@ -18,6 +18,7 @@ from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
 from lsdesk.server import make_server
+from lsdesk.store.merge import MergeRefused, default_output, merge_projects
 from lsdesk.store.schema import ProjectFileError
 from lsdesk.store.workspace import Workspace
 
@@ -43,6 +44,10 @@ def main(argv=None):
     exporting.add_argument("--format", required=True, help="JSON, JSON_MIN, CSV, TSV, CONLL2003, COCO, VOC, ...")
     exporting.add_argument("-o", "--output", help="file to write (default: the export's own name)")
     exporting.add_argument("--archive", action="store_true", help="always write a zip")
+    merging = commands.add_parser("merge", help="merge two copies of a project into a new project file")
+    merging.add_argument("a", metavar="A.lsdesk")
+    merging.add_argument("b", metavar="B.lsdesk")
+    merging.add_argument("-o", "--output", help="file to write (default: a free <A>-merged.lsdesk beside A)")
     for command in (importing, exporting):
         command.add_argument("--project", help="project file (default: the workspace's active project)")
         command.add_argument("--data-dir", help="workspace folder (default: the user data dir)")
@@ -52,7 +57,7 @@ def main(argv=None):
         argv = ["open", *argv]
     args = parser.parse_args(argv)
     run = {"open": run_window, "install-desktop": run_install_desktop, "uninstall-desktop": run_uninstall_desktop,
-           "serve": run_server, "import": run_import, "export": run_export}[args.command]
+           "serve": run_server, "import": run_import, "export": run_export, "merge": run_merge}[args.command]
     sys.exit(run(args))
 
 
@@ -148,6 +153,28 @@ def run_export(args):
     finally:
         workspace.close()
     print(f"exported {args.format.upper()} to {output}")
+    return 0
+
+
+def run_merge(args):
+    """Merge with the same code path as POST /api/projects/merge; a refusal leaves no file."""
+    try:
+        output = Path(args.output) if args.output else default_output(args.a, Path(args.a).resolve().parent)
+        report = merge_projects(args.a, args.b, output)
+    except (MergeRefused, ProjectFileError) as error:
+        print(f"lsdesk: not merged: {error}", file=sys.stderr)
+        return 2
+    tasks, completions = report["tasks"], report["completions"]
+    config = {"same": "the same in both", "a": f"{Path(args.a).name}'s (a superset)",
+              "b": f"{Path(args.b).name}'s (a superset)"}[report["config"]]
+    print(f"merged {args.b} into a copy of {args.a}: {output}\n"
+          f"  tasks: {tasks['total']:,} ({tasks['from_a']:,} from A, {tasks['added_from_b']:,} added from B, "
+          f"{tasks['matched']:,} in both)\n"
+          f"  completions: {completions['total']:,} ({completions['added_from_b']:,} added from B, "
+          f"{completions['edited_on_both']:,} edited on both sides; {completions['versions_kept']:,} older "
+          f"versions kept)\n"
+          f"  label config: {config}\n"
+          f"  tasks where annotators disagree: {report['disagreements']:,}")
     return 0
 
 

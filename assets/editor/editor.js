@@ -1,6 +1,6 @@
 // The labeling editor: renders a label config for one task and edits its result items.
 //
-//   const editor = createEditor(container, {config, task, result, onChange});
+//   const editor = createEditor(container, {config, task, result, onChange, readOnly});
 //   editor.ready          // a promise: resolved once every tag module is loaded and drawn
 //   editor.getResult()    // the result items to save
 //   editor.validate()     // messages for unmet `required` controls
@@ -10,6 +10,9 @@
 // Each tag of the config is a module /assets/tags/<name>.js exporting
 //   {name, kind: "object"|"control"|"visual", render(node, ctx) → HTMLElement, validate?(node, ctx) → message|null}
 // and reads or changes the result through ctx.store (see store.js).
+//
+// A read-only editor (e.g. one of several completions shown side by side) is drawn the same way but
+// takes no input: its container is inert and its hotkeys do not listen.
 
 import { attr, flag, parseConfig, walk } from "./config.js";
 import { resolve } from "./data.js";
@@ -18,10 +21,10 @@ import { renderRegionList } from "./panel.js";
 import { loadTags, tagModule } from "./registry.js";
 import { AnnotationStore } from "./store.js";
 
-export function createEditor(container, { config, task, result = [], onChange = () => {} }) {
+export function createEditor(container, { config, task, result = [], onChange = () => {}, readOnly = false }) {
   addStylesheet();
   const store = new AnnotationStore(result);
-  const hotkeys = new Hotkeys();
+  const hotkeys = new Hotkeys({ listening: !readOnly });
   const root = parseConfig(config);
   const ctx = makeContext(root, task, store, hotkeys);
   const unsubscribe = store.subscribe((userChange) => {
@@ -30,6 +33,7 @@ export function createEditor(container, { config, task, result = [], onChange = 
   bindEditingKeys(hotkeys, store);
   container.replaceChildren();
   container.classList.add("lsd-editor");
+  container.inert = readOnly;
   const ready = loadTags([...walk(root)].map((node) => node.tag)).then(() => {
     const main = document.createElement("div");
     main.className = "lsd-main";

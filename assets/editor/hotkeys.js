@@ -31,11 +31,12 @@ export function comboOf(event) {
 }
 
 export class Hotkeys {
-  constructor() {
+  // `listening: false` registers bindings (for the help list) without answering keys.
+  constructor({ listening = true } = {}) {
     this.bindings = new Map(); // combo → {description, handler}
     this.used = new Set();
     this.onKeyDown = (event) => this.handle(event);
-    document.addEventListener("keydown", this.onKeyDown);
+    if (listening) document.addEventListener("keydown", this.onKeyDown);
   }
 
   // Bind a combo; an explicit key wins over automatic ones.

@@ -23,18 +23,18 @@ function clip(text, length) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-function summaryOf(items) {
-  return items.map((item) => `${item.label}: ${formatNumber(item.value)}`).join(", ");
+function summaryOf(items, format = formatNumber) {
+  return items.map((item) => `${item.label}: ${format(item.value)}`).join(", ");
 }
 
 // One bar per item, longest first as given; labels on the left, values at the bar's end.
-export function barChart(items, title) {
+// `largest` fixes the scale (1 for scores between 0 and 1); `format` writes the values.
+export function barChart(items, title, { largest = Math.max(1, ...items.map((item) => item.value)), format = formatNumber } = {}) {
   const rowHeight = 24;
   const labelWidth = 150;
   const width = 560;
   const barSpace = width - labelWidth - 60;
-  const largest = Math.max(1, ...items.map((item) => item.value));
-  const frame = chartFrame(width, items.length * rowHeight + 4, `${title}: ${summaryOf(items)}`);
+  const frame = chartFrame(width, items.length * rowHeight + 4, `${title}: ${summaryOf(items, format)}`);
   items.forEach((item, index) => {
     const y = index * rowHeight + 2;
     const barWidth = Math.max(2, (item.value / largest) * barSpace);
@@ -43,7 +43,7 @@ export function barChart(items, title) {
     label.append(svg("title", {}, item.label));
     frame.append(label,
       svg("rect", { x: labelWidth, y: y + 3, width: barWidth, height: rowHeight - 8, rx: 3, class: "chart-bar" }),
-      svg("text", { x: labelWidth + barWidth + 6, y: y + 16, class: "chart-value" }, formatNumber(item.value)));
+      svg("text", { x: labelWidth + barWidth + 6, y: y + 16, class: "chart-value" }, format(item.value)));
   });
   return frame;
 }

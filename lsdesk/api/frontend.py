@@ -6,8 +6,8 @@ from bottle import static_file
 
 from lsdesk.api.helpers import ASSETS
 
-APP_ROUTES = ("/", "/projects", "/setup", "/import", "/tasks", "/label", "/label/<task_id>", "/export",
-              "/stats", "/models")
+APP_ROUTES = ("/", "/projects", "/setup", "/import", "/tasks", "/label", "/label/<task_id>",
+              "/label/<task_id>/compare", "/export", "/stats", "/models")
 
 # Task content is data: no inline or foreign script can run in our origin. Media may
 # come from anywhere the task points to; HyperText renders in a sandboxed frame.

@@ -16,6 +16,14 @@ from lsdesk.store.project import ProjectStore
 from lsdesk.store.schema import ProjectFileError
 
 
+def _resolved(path):
+    """The absolute form of a project file's path; ProjectFileError for a name no file can have."""
+    try:
+        return Path(path).expanduser().resolve()
+    except (ValueError, OSError) as error:
+        raise ProjectFileError(f"{path!r} cannot be a file name ({error})") from None
+
+
 def default_data_dir():
     return Path(os.environ.get("LSDESK_DATA_DIR") or platformdirs.user_data_dir("lsdesk"))
 
@@ -59,6 +67,14 @@ class Workspace:
     def annotator(self):
         return self._state["annotator"]
 
+    @property
+    def annotator_confirmed(self):
+        """Whether the user chose the display name (the default is the OS login)."""
+        return self._state.get("annotator_confirmed", False)
+
+    def set_annotator(self, name):
+        self._change_state(lambda state: state.update(annotator=name, annotator_confirmed=True))
+
     def window_size(self):
         """(width, height) of the desktop window when it last closed, or None."""
         size = self._state.get("window_size")
@@ -89,7 +105,7 @@ class Workspace:
 
     def open(self, path):
         """Open a project file (any path) and make it the active project."""
-        path = Path(path).expanduser().resolve()
+        path = _resolved(path)
         with self._lock:
             store = self._open.get(path)
             if store is None:
@@ -127,9 +143,13 @@ class Workspace:
 
     def find(self, project_uuid, path=None):
         """Paths of known projects with this uuid (a copy beside its original shares it)."""
+        try:
+            wanted = _resolved(path) if path else None
+        except ProjectFileError:
+            return []
         matches = []
         for candidate in self.project_paths():
-            if path and candidate != Path(path).expanduser().resolve():
+            if wanted and candidate != wanted:
                 continue
             try:
                 if self.open_quietly(candidate).settings().get("uuid") == project_uuid:

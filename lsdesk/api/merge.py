@@ -1,0 +1,125 @@
+"""Merging copies of a project, and what comes after: disagreements, agreement statistics, versions."""
+
+import csv
+import io
+from pathlib import Path
+
+from bottle import HTTPResponse
+
+from lsdesk import settings as defaults
+from lsdesk.agreement import ProjectAgreement
+from lsdesk.api.http import ApiError, int_param, json_response, param, path_id, read_json_object
+from lsdesk.api.project import current_config
+from lsdesk.store.merge import MergeRefused, default_output, merge_projects
+from lsdesk.store.schema import ProjectFileError
+
+# The last agreement report of each project file, with the counters it was computed at.
+_agreement_cache = {}
+
+
+def add_routes(app, workspace):
+    app.route("/api/projects/merge", ["POST"], lambda: merge(workspace))
+    app.route("/api/project/disagreements", ["GET"], lambda: disagreements(workspace.active()))
+    app.route("/api/project/agreement", ["GET"], lambda: agreement(workspace.active()))
+    app.route("/api/tasks/<task_id>/completions/<completion_id>/versions", ["GET"],
+              lambda task_id, completion_id: versions(workspace.active(), task_id, completion_id))
+
+
+def _path_field(body, name, required):
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ApiError(400, f"Give {name} as the path of a project file, got {value!r}")
+    return Path(value).expanduser()
+
+
+def merge(workspace):
+    body = read_json_object()
+    other = _path_field(body, "other", required=True)
+    output = _path_field(body, "output", required=False)
+    store = workspace.active()
+    if not other.is_file():
+        raise ApiError(400, f"No project file at {other}")
+    if output is not None and not output.parent.is_dir():
+        raise ApiError(400, f"The folder {output.parent} does not exist")
+    try:
+        output = output or default_output(store.path, workspace.projects_dir)
+        report = merge_projects(store.path, other, output, copy_a=store.save_copy)
+    except MergeRefused as refusal:
+        raise ApiError(409, str(refusal)) from None
+    except ProjectFileError as error:
+        raise ApiError(400, str(error)) from None
+    merged = workspace.open(output)
+    return json_response({"path": str(merged.path), "report": report}, status=201)
+
+
+def disagreements(store):
+    page = int_param("page", 1, minimum=1)
+    page_size = int_param("page_size", 30, minimum=1)
+    if page_size > defaults.MAX_PAGE_SIZE:
+        raise ApiError(400, f"page_size must be at most {defaults.MAX_PAGE_SIZE}, got {page_size}")
+    total, tasks = store.disagreements_page(page, page_size, param("control") or None)
+    return json_response({"total": total, "tasks": tasks})
+
+
+def agreement(store):
+    report = agreement_report(store)
+    if param("format", "json").lower() == "csv":
+        return HTTPResponse(_csv(report), headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": "attachment; filename=agreement.csv",
+        })
+    return json_response(report)
+
+
+def agreement_report(store):
+    """The project's agreement statistics, computed again only after completions or tasks changed."""
+    config = current_config(store)
+    counts = store.counts()
+    key = (store.settings()["uuid"], counts["label_changes"], counts["task_changes"], config and config.xml)
+    cached = _agreement_cache.get(store.path)
+    if cached and cached[0] == key:
+        return cached[1]
+    statistics = ProjectAgreement(_controls(config, store.result_schema()))
+    for results in store.iter_results_by_annotator():
+        statistics.add_task(results)
+    report = statistics.report()
+    _agreement_cache[store.path] = (key, report)
+    return report
+
+
+def _controls(config, result_schema):
+    """(from_name, to_name, type, labels) of the config's controls, then of others completions use."""
+    controls = {}
+    for control in config.controls if config else ():
+        controls[control.name] = [control.to_names[0] if control.to_names else "", control.result_type,
+                                  list(control.labels)]
+    for from_name, to_name, kind, label in result_schema:
+        entry = controls.setdefault(from_name, [to_name, kind, []])
+        if label is not None and label not in entry[2]:
+            entry[2].append(label)
+    return [(name, to_name, kind, labels) for name, (to_name, kind, labels) in controls.items()]
+
+
+def _csv(report):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["from_name", "to_name", "type", "metric", "label", "value", "tasks"])
+    for control in report["controls"]:
+        head = [control["from_name"], control["to_name"], control["type"], control["metric"]]
+        writer.writerow([*head, "", _number(control["value"]), control["tasks"]])
+        for label, entry in control["labels"].items():
+            writer.writerow([*head, label, _number(entry["value"]), entry["tasks"]])
+    return out.getvalue()
+
+
+def _number(value):
+    return "" if value is None else value
+
+
+def versions(store, raw_task_id, raw_completion_id):
+    found = store.completion_versions(path_id(raw_task_id, "Task"), path_id(raw_completion_id, "Completion"))
+    if found is None:
+        raise ApiError(404, f"Completion {raw_completion_id} of task {raw_task_id} not found")
+    return json_response({"versions": found})
