@@ -6,6 +6,7 @@
 // parameters and the few things pages ask of the app (see shellFor).
 
 import { api } from "./api.js";
+import { askForNameOnce } from "./ui/annotator.js";
 import { h } from "./ui/dom.js";
 import { errorNotice, infoNotice } from "./ui/notice.js";
 
@@ -14,6 +15,8 @@ const ROUTES = [
   { pattern: /^\/setup$/, name: "Setup", module: "./pages/setup.js" },
   { pattern: /^\/import$/, name: "Import", module: "./pages/import.js" },
   { pattern: /^\/tasks$/, name: "Tasks", module: "./pages/tasks.js" },
+  { pattern: /^\/label\/review$/, name: "Review", module: "./pages/adjudicate.js" },
+  { pattern: /^\/label\/(?<taskId>[^/]+)\/compare$/, name: "Compare", module: "./pages/adjudicate.js" },
   { pattern: /^\/label(?:\/(?<taskId>[^/]+))?$/, name: "Label", module: "./pages/label.js" },
   { pattern: /^\/export$/, name: "Export", module: "./pages/export.js" },
   { pattern: /^\/stats$/, name: "Stats", module: "./pages/stats.js" },
@@ -158,3 +161,4 @@ refreshProject().catch((error) => {
   projectLink.title = error.message;
 });
 show();
+askForNameOnce(document.querySelector(".topbar"));

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import bottle
 from bottle import HTTPResponse, request
 
-from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, jobs, models, project,
-                        tasks, uploads)
+from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, jobs, merge, models,
+                        project, settings, storage, tasks, uploads)
 from lsdesk.api.http import ApiError, error_body, json_response
 from lsdesk.jobs import Jobs
 
@@ -23,14 +23,16 @@ def make_app(workspace, bind_host="127.0.0.1", port=None, window=None):
 
     `window` is the desktop window showing the app (None under `lsdesk serve`).
     """
-    app = bottle.Bottle(catchall=False)
+    app = bottle.Bottle()
+    app.config["catchall"] = False
     app.config["lsdesk.window"] = window
     app.config["lsdesk.jobs"] = Jobs()
     app.install(_json_errors)
     app.add_hook("before_request", _local_only(_allowed_hosts(bind_host), port))
+    app.add_hook("before_request", _readable_length)
     app.default_error_handler = _bottle_error
     for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, jobs, helpers,
-                     desktop, frontend):
+                     merge, settings, storage, desktop, frontend):
         resource.add_routes(app, workspace)
     return _StripTrailingSlash(app)
 
@@ -66,8 +68,19 @@ def _local_only(hosts, port):
         fetch_site = request.get_header("Sec-Fetch-Site")
         if origin is None and fetch_site in ("cross-site", "same-site") and request.method not in _SAFE_METHODS:
             raise _refusal("Requests from other web sites are not allowed")
+        # Another site may link to the app's pages, but not reach the API or the files even with a GET
+        # (an <img> on /api/project-switch would change the project; a load event tells a file exists).
+        if fetch_site in ("cross-site", "same-site") and request.path.startswith(("/api/", "/data/")):
+            raise _refusal("Requests from other web sites are not allowed")
 
     return check
+
+
+def _readable_length():
+    """A Content-Length that is no number of bytes would fail every handler that reads the body."""
+    length = request.environ.get("CONTENT_LENGTH", "").strip()
+    if length and not (length.isascii() and length.isdigit()):
+        raise json_response(error_body(400, f"Content-Length {length!r} is not a number of bytes"), status=400)
 
 
 def _is_our_origin(origin, hosts, port):

@@ -350,6 +350,15 @@ class DesktopWindow:
         # Some backends answer a Save dialog with a string, others with a one-item tuple.
         return Path(chosen if isinstance(chosen, str) else chosen[0])
 
+    def choose_folder(self, directory=""):
+        """The folder picked in the native folder dialog, or None when cancelled."""
+        import webview
+
+        chosen = self.native.create_file_dialog(webview.FileDialog.FOLDER, directory=str(directory))
+        if not chosen:
+            return None
+        return Path(chosen if isinstance(chosen, str) else chosen[0])
+
 
 def following_project(app, window):
     """The WSGI app, telling the window after each request that may have changed the project."""
@@ -389,6 +398,16 @@ class DesktopApi:
                 return None
             path = chosen[0]
         return self._window.open_project(path)
+
+    def choose_project_file(self):
+        """A project file picked in the native Open dialog, e.g. the copy to merge. -> {"path": file}"""
+        chosen = self._window.choose_files(PROJECT_FILE_TYPES, directory=_documents_dir())
+        return {"path": str(chosen[0])} if chosen else None
+
+    def choose_folder(self, start=""):
+        """A folder picked in the native dialog, opened at `start` when that is a folder. -> {"path": folder}"""
+        chosen = self._window.choose_folder(start if start and os.path.isdir(start) else _documents_dir())
+        return {"path": str(chosen)} if chosen else None
 
     def new_project(self, title=None):
         """Create a project file where the user says and make it this window's. -> {"project": ...}"""

@@ -70,7 +70,8 @@ def test_first_run_opens_a_window_that_remembers_its_project_and_size(display, t
             assert "script-src 'self' 'unsafe-eval';" in page.headers["Content-Security-Policy"]
         app.wait_for_js_api()
         assert sorted(app.js("Object.keys(window.pywebview.api)")) == [
-            "export_to", "import_files", "new_project", "open_project", "reveal_in_file_manager", "save_copy_as"]
+            "choose_folder", "choose_project_file", "export_to", "import_files", "new_project", "open_project",
+            "reveal_in_file_manager", "save_copy_as"]
         app.api("POST", "/api/project/config", {"label_config": TEXT_CONFIG})
         assert app.api("POST", "/api/project/import", [{"text": "one"}, {"text": "two"}])[0] == 201
         app.api("PATCH", "/api/project", {"title": "Field notes"})
@@ -252,9 +253,9 @@ def test_reveal_route_shows_only_known_project_files(api, tmp_path):
 class _AnsweredDialogs:
     """The DesktopWindow surface DesktopApi uses, with dialogs that answer what the test says."""
 
-    def __init__(self, workspace, chosen=(), save_to=None):
-        self.workspace, self.chosen, self.save_to = workspace, list(chosen), save_to
-        self.suggested = None
+    def __init__(self, workspace, chosen=(), save_to=None, folder=None):
+        self.workspace, self.chosen, self.save_to, self.folder = workspace, list(chosen), save_to, folder
+        self.suggested = self.folder_start = None
 
     def choose_files(self, file_types, multiple=False, directory=""):
         return self.chosen
@@ -262,6 +263,10 @@ class _AnsweredDialogs:
     def choose_save_path(self, name, directory=""):
         self.suggested = name
         return self.save_to
+
+    def choose_folder(self, directory=""):
+        self.folder_start = directory
+        return self.folder
 
     def open_project(self, path):
         self.workspace.open(path)
@@ -299,7 +304,20 @@ def test_save_copy_as_refuses_to_replace_the_project_itself(workspace):
 def test_cancelled_dialogs_answer_null(workspace):
     api = DesktopApi(_AnsweredDialogs(workspace))
     assert [api.open_project(), api.new_project(), api.save_copy_as(), api.import_files(),
-            api.export_to("JSON_MIN")] == [None] * 5
+            api.export_to("JSON_MIN"), api.choose_project_file(), api.choose_folder()] == [None] * 7
+
+
+def test_choose_project_file_answers_the_picked_path(workspace, tmp_path):
+    api = DesktopApi(_AnsweredDialogs(workspace, chosen=[tmp_path / "copy.lsdesk"]))
+    assert api.choose_project_file() == {"path": str(tmp_path / "copy.lsdesk")}
+
+
+def test_choose_folder_starts_at_the_given_folder_and_answers_the_picked_one(workspace, tmp_path):
+    dialogs = _AnsweredDialogs(workspace, folder=tmp_path / "photos")
+    assert DesktopApi(dialogs).choose_folder(str(tmp_path)) == {"path": str(tmp_path / "photos")}
+    assert dialogs.folder_start == str(tmp_path)
+    DesktopApi(dialogs).choose_folder(str(tmp_path / "gone"))
+    assert dialogs.folder_start != str(tmp_path / "gone")
 
 
 def test_import_files_imports_the_chosen_files_all_or_nothing(workspace, tmp_path):

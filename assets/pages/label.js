@@ -2,6 +2,7 @@
 // predictions in a side panel; unsaved work kept as a server-side draft; the page's hotkeys.
 
 import { api, neighbourTaskId, request } from "../api.js";
+import { annotatorOf, annotatorsOf } from "../ui/annotator.js";
 import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { formatDate, h, plural } from "../ui/dom.js";
 import { hotkeyName, isTyping } from "../ui/hotkeys.js";
@@ -186,8 +187,11 @@ class LabelPage {
           ? h("ul", {}, task.completions.map((completion) => h("li", {},
             h("button", { type: "button", "aria-current": current("completion", completion), onclick: () => this.switchTo({ kind: "completion", item: completion, result: completion.result }) },
               h("span", {}, `#${completion.id}`),
-              h("span", { class: "mode" }, `${completion.was_cancelled ? "Skipped · " : ""}${formatDate(completion.updated_at)}`)))))
+              h("span", { class: "mode" }, `${completion.was_cancelled ? "Skipped · " : ""}${annotatorOf(completion)} · ${formatDate(completion.updated_at)}`),
+              completion.ground_truth ? h("span", { class: "badge ok" }, "Ground truth") : null))))
           : h("p", { class: "none" }, "None yet"),
+        annotatorsOf(task.completions).length > 1
+          ? h("p", {}, h("a", { class: "button", href: `/label/${task.id}/compare` }, "Compare side by side")) : null,
         h("button", { type: "button", "aria-current": String(start.kind === "blank"), onclick: () => this.switchTo({ kind: "blank", item: null, result: [] }) }, "Start a new completion")),
       h("section", { class: "panel", "aria-labelledby": "predictions-heading" },
         h("h2", { id: "predictions-heading" }, "Predictions"),

@@ -1,12 +1,15 @@
 // The Projects page: every known project file, creating one, opening one by path, switching, recent
-// files, and in the desktop window the native open / new / save-a-copy dialogs.
+// files, merging another copy, the annotator's name, and in the desktop window the native open / new /
+// save-a-copy dialogs.
 
 import { api } from "../api.js";
 import { callDesktop, desktopApi, revealInFileManager } from "../desktop.js";
+import { annotatorPanel } from "../ui/annotator.js";
 import { formatDate, formatNumber, h, pageHeading } from "../ui/dom.js";
 import { errorNotice } from "../ui/notice.js";
 import { dataTable } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
+import { mergePanel } from "./projects-merge.js";
 
 const RECENT_KEPT = 8;
 
@@ -16,11 +19,13 @@ export async function mount(root, shell) {
   const desktopActions = h("div");
   const createForm = creationForm(onProjectChanged);
   const openForm = openingForm(onProjectChanged);
+  const [namePanel, stopNamePanel] = annotatorPanel();
   root.replaceChildren(
     pageHeading("Projects"),
     h("p", { class: "lead" }, "Each project is one .lsdesk file holding its config, tasks, completions and uploads."),
     desktopActions,
     h("div", { class: "projects-forms" }, createForm, openForm),
+    h("div", { class: "projects-forms" }, mergePanel((merged) => onProjectChanged(merged, "Merged; the merged project is open")), namePanel),
     recent,
     h("h2", {}, "Project files"),
     list);
@@ -58,6 +63,7 @@ export async function mount(root, shell) {
   }
 
   await refresh();
+  return stopNamePanel;
 }
 
 function projectsTable(projects, switchTo) {

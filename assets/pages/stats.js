@@ -1,10 +1,12 @@
-// The Stats page: progress (labeled, skipped, left), and the label distribution and completions per
-// day over a sample of the most recently labeled tasks, drawn by ui/charts.js.
+// The Stats page: progress (labeled, skipped, left), the label distribution and completions per day over a
+// sample of the most recently labeled tasks, drawn by ui/charts.js, and the annotators' agreement
+// (stats-agreement.js).
 
 import { SKIP_SCAN_LIMIT, api, countSkippedTasks, recentLabeledTasks } from "../api.js";
 import { barChart, columnChart, stackedBar } from "../ui/charts.js";
 import { formatNumber, h, pageHeading, plural } from "../ui/dom.js";
 import { infoNotice } from "../ui/notice.js";
+import { agreementSection } from "./stats-agreement.js";
 
 const SAMPLE_LIMIT = 5_000;
 const TOP_LABELS = 12;
@@ -14,13 +16,14 @@ const DAY_MS = 86_400_000;
 export async function mount(root) {
   root.replaceChildren(pageHeading("Stats"), h("p", { class: "loading" }, "Counting…"));
   const project = await api.get("/api/project");
-  const [skipped, sample] = await Promise.all([countSkippedTasks(), recentLabeledTasks(SAMPLE_LIMIT)]);
+  const [skipped, sample, agreement] = await Promise.all([countSkippedTasks(), recentLabeledTasks(SAMPLE_LIMIT), agreementSection()]);
   root.replaceChildren(
     pageHeading("Stats"),
     progressSection(project, skipped),
     project.completion_count === 0
       ? infoNotice("Nothing labeled yet", "Charts of labels and completions appear once tasks are labeled.", h("a", { href: "/label" }, "Start labeling →"))
-      : sampleSection(project, sample));
+      : sampleSection(project, sample),
+    agreement);
 }
 
 function progressSection(project, skipped) {

@@ -1,5 +1,5 @@
-// The Tasks page: a paged table of the project's tasks, filtered (labeled, unlabeled, skipped) and
-// sorted through the server's orders so any page costs one or two requests at any project size.
+// The Tasks page: a paged table of the project's tasks, filtered (labeled, unlabeled, skipped, disagreement)
+// and sorted through the server's orders so any page costs one or two requests at any project size.
 
 import { api, countSkippedTasks, tasksPage } from "../api.js";
 import { confirmDialog } from "../ui/dialog.js";
@@ -7,6 +7,7 @@ import { formatNumber, h, pageHeading, plural } from "../ui/dom.js";
 import { errorNotice, infoNotice } from "../ui/notice.js";
 import { dataTable, pager } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
+import { disagreementColumns, disagreementPage } from "./tasks-disagreement.js";
 
 const PAGE_SIZES = [10, 20, 50, 100];
 const DEFAULT_SIZE = 20;
@@ -18,6 +19,7 @@ const FILTERS = {
   labeled: { label: "Labeled", hint: "Tasks with a completion, skipped ones included", orders: ["-completed_at", "completed_at", "-has_cancelled_completions", "has_cancelled_completions"] },
   unlabeled: { label: "Unlabeled", hint: "Tasks without any completion", orders: ["id"] },
   skipped: { label: "Skipped", hint: "Tasks with a skipped completion", orders: ["-has_cancelled_completions"] },
+  disagreement: { label: "Disagreement", hint: "Tasks whose annotators disagree, least agreement first", orders: ["agreement"] },
 };
 
 const IMAGE_PATH = /\.(png|jpe?g|gif|webp|bmp|svg|avif|ico|tiff?)([?#].*)?$/i;
@@ -82,7 +84,7 @@ export async function mount(root, shell) {
     content.replaceChildren(
       h("div", { class: "table-frame" }, dataTable({
         caption: `${FILTERS[state.filter].label} tasks`,
-        columns: columnsFor(state.filter, deleteTask),
+        columns: state.filter === "disagreement" ? disagreementColumns() : columnsFor(state.filter, deleteTask),
         rows: shown.rows,
         order: state.order,
         onSort: (order) => update({ order, page: 1 }),
@@ -150,6 +152,7 @@ function urlOf(state) {
 async function pageOf(state, project, skipped) {
   const { filter, order, page, size } = state;
   const labeled = project.completion_count;
+  if (filter === "disagreement") return disagreementPage(state);
   if (filter === "all") {
     return counted(await tasksPage(page, size, order), project.task_count, state);
   }

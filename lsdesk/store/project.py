@@ -21,9 +21,13 @@ from datetime import datetime
 from pathlib import Path
 
 from lsdesk import settings as defaults
-from lsdesk.store.common import compact_json, now
-from lsdesk.store.media import MediaStore
+from lsdesk.store.common import (batches as _batches, bump as _bump, compact_json,
+                                 insert_prediction_rows as _insert_prediction_rows, mean_score as _mean_score, now,
+                                 prediction_row as _prediction_row)
+from lsdesk.store.media import MediaStore, record_source_file
 from lsdesk.store.ml import ModelStore
+from lsdesk.store.review import (ReviewStore, all_completions_deleted, completions_added_between,
+                                 completions_changed, keep_one_ground_truth)
 from lsdesk.store.schema import ProjectFileError, migrate
 
 _compact = compact_json
@@ -44,6 +48,7 @@ _UNCHECKED_RESULT_TYPES = {"relation", "rating", "pairwise"}
 # Keys of a completion the server owns; a client's copies of them are dropped.
 _SERVER_COMPLETION_KEYS = {"id", "created_at", "updated_at", "was_cancelled", "skipped"}
 
+_LAST_SHOWN_SECOND = 253_402_128_000  # 9999-12-30 00:00 UTC
 _TASK_COLUMNS = "id, data, meta, completions, cancelled, completed_at"
 _COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, created_at, updated_at"
 _PREDICTION_COLUMNS = "id, task_id, body, created_at"
@@ -112,7 +117,7 @@ def format_completed_at(seconds):
     return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class ProjectStore(ModelStore, MediaStore):
+class ProjectStore(ModelStore, MediaStore, ReviewStore):
     """A project file opened for the app. Thread-safe; close() when done."""
 
     def __init__(self, path, create=False):
@@ -131,7 +136,9 @@ class ProjectStore(ModelStore, MediaStore):
         try:
             self.backup_path = migrate(self.path, self._writer)
             self._writer.execute("PRAGMA journal_mode = WAL")
-            if create:
+            self._open_media()
+            # Also a file cut short while it was being created, or an empty file opened as a project.
+            if create or "uuid" not in self.settings():
                 self._initialise_settings()
         except BaseException:
             self._writer.close()
@@ -177,6 +184,7 @@ class ProjectStore(ModelStore, MediaStore):
             if copied < wal_frames:
                 # A reader held an older snapshot; wait for it so the main file is whole.
                 conn.execute("PRAGMA wal_checkpoint(FULL)")
+            self._mirror_completions(conn)
 
     def save_copy(self, target):
         """Write a consistent copy of the project to `target` with SQLite's backup API.
@@ -400,6 +408,8 @@ class ProjectStore(ModelStore, MediaStore):
             for task in tasks:
                 if "upload" in task:
                     _store_upload(conn, task["upload"], started)
+                if "source_file" in task:
+                    record_source_file(conn, task_id, task["source_file"])
                 data, meta = task["data"], task.get("meta")
                 key_sets[tuple(data) if type(data) is dict else ()] += 1
                 completions, cancelled, completed_at, score = 0, 0, None, None
@@ -429,6 +439,8 @@ class ProjectStore(ModelStore, MediaStore):
             _save_tally(conn, tally)
             _bump(conn, tasks=task_count, completed_tasks=labeled, completions=completion_count,
                   predictions=prediction_count, task_changes=1, label_changes=int(labeled > 0))
+            if labeled:
+                completions_added_between(conn, first_id, task_id - 1)
         return {
             "task_count": task_count,
             "completion_count": completion_count,
@@ -444,24 +456,11 @@ class ProjectStore(ModelStore, MediaStore):
                 "SELECT mime, size, uploads.sha256 FROM uploads JOIN blobs USING (sha256) WHERE name = ?",
                 (name,)).fetchone()
 
-    def read_upload(self, name, start=0, length=None, chunk=1 << 20):
-        """Yield the bytes of an uploaded file from `start`, `length` of them (all when None).
-
-        Each chunk is its own short read, so a slow download never holds up a writer.
-        """
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT blobs.rowid, size FROM uploads JOIN blobs USING (sha256) WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            return
-        rowid, size = row
-        position, end = start, size if length is None else min(size, start + length)
-        while position < end:
-            with self._read() as conn, conn.blobopen("blobs", "content", rowid, readonly=True) as blob:
-                blob.seek(position)
-                data = blob.read(min(chunk, end - position))
-            position += len(data)
-            yield data
+    def read_upload(self, name, start=0, length=None):
+        """Yield the bytes of an uploaded file from `start`, `length` of them (all when None)."""
+        found = self.upload(name)
+        if found is not None:
+            yield from self.read_blob(found[2], start, length)
 
     def replace_task(self, task_id, task):
         """Overwrite a task's data and meta, and its completions/predictions when given."""
@@ -485,6 +484,7 @@ class ProjectStore(ModelStore, MediaStore):
                 now_labeled = _refresh_task(conn, task_id, stamp)
                 _bump(conn, completed_tasks=now_labeled - was_labeled, completions=len(task["completions"]),
                       label_changes=1)
+                completions_changed(conn, task_id)
             if "predictions" in task:
                 removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
                 added = [_prediction_row(task_id, p, stamp) for p in task["predictions"]]
@@ -505,6 +505,7 @@ class ProjectStore(ModelStore, MediaStore):
             conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
             _add_key_sets(conn, Counter({_key_set(json.loads(row[0])): -1}))
             _bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed, task_changes=1)
+            completions_changed(conn, task_id)
         return True
 
     def delete_all_tasks(self):
@@ -513,6 +514,7 @@ class ProjectStore(ModelStore, MediaStore):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("UPDATE counters SET value = 0 WHERE name NOT LIKE '%_changes'")
             _bump(conn, task_changes=1, label_changes=1)
+            all_completions_deleted(conn)
 
     # -- drafts: the labeling page's unsaved work ---------------------------------------
 
@@ -554,6 +556,9 @@ class ProjectStore(ModelStore, MediaStore):
             _save_tally(conn, _tally_labels(completion["result"], Counter(), +1))
             _refresh_task(conn, task_id, stamp)
             _bump(conn, completions=1, completed_tasks=1 - was_labeled, label_changes=1)
+            if completion.get("ground_truth") is True:
+                keep_one_ground_truth(conn, task_id, completion_id)
+            completions_changed(conn, task_id)
             return completion_id
 
     def update_completion(self, task_id, completion_id, changes, cancelled=None):
@@ -575,6 +580,9 @@ class ProjectStore(ModelStore, MediaStore):
             conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
             _refresh_task(conn, task_id, stamp)
             _bump(conn, label_changes=1)
+            if changes.get("ground_truth") is True:
+                keep_one_ground_truth(conn, task_id, completion_id)
+            completions_changed(conn, task_id)
             return json.loads(_completion_text(conn.execute(
                 f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))
 
@@ -589,6 +597,7 @@ class ProjectStore(ModelStore, MediaStore):
             conn.execute("DELETE FROM completions WHERE id = ?", (completion_id,))
             still_labeled = _refresh_task(conn, task_id, stamp)
             _bump(conn, completions=-1, completed_tasks=still_labeled - 1, label_changes=1)
+            completions_changed(conn, task_id)
         return True
 
     def delete_task_completions(self, task_id):
@@ -600,6 +609,7 @@ class ProjectStore(ModelStore, MediaStore):
             was_labeled = _delete_completions_of(conn, task_id)
             _refresh_task(conn, task_id, stamp)
             _bump(conn, completed_tasks=-was_labeled, label_changes=1)
+            completions_changed(conn, task_id)
         return True
 
     def delete_all_completions(self):
@@ -612,6 +622,7 @@ class ProjectStore(ModelStore, MediaStore):
                 "WHERE completions > 0", (stamp,))
             conn.execute("UPDATE counters SET value = 0 WHERE name IN ('completions', 'completed_tasks')")
             _bump(conn, label_changes=1)
+            all_completions_deleted(conn)
 
 
 # -- helpers that run inside a read or write transaction ---------------------------------
@@ -676,25 +687,24 @@ def _add_key_sets(conn, key_sets):
     conn.execute("DELETE FROM data_key_sets WHERE tasks <= 0")
 
 
-def _bump(conn, **deltas):
-    conn.executemany("UPDATE counters SET value = value + ? WHERE name = ?",
-                     [(delta, name) for name, delta in deltas.items() if delta])
-
-
 def _is_labeled(conn, task_id):
     return conn.execute("SELECT completions > 0 FROM tasks WHERE id = ?", (task_id,)).fetchone()[0]
 
 
 def _timestamp(value, fallback):
-    """Unix seconds from an imported completion's int or ISO-8601 timestamp."""
+    """Unix seconds from an imported completion's int or ISO-8601 timestamp, if it can be shown as a date."""
+    seconds = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str):
+        seconds = value
+    elif isinstance(value, str):
         try:
-            return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
-        except ValueError:
+            seconds = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except (ValueError, OverflowError, OSError):
             pass
-    return fallback
+    # Between 1970 and the year 9999 in any time zone: what every platform's local time can show.
+    if seconds is None or not 0 <= seconds < _LAST_SHOWN_SECOND:
+        return fallback
+    return int(seconds)
 
 
 def _completion_row(task_id, completion, stamp, imported=True):
@@ -718,22 +728,6 @@ def _insert_completion_rows(conn, rows):
         "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", row).fetchone()[0] for row in rows]
 
 
-def _prediction_row(task_id, prediction, stamp):
-    """(uuid, task_id, body, score, model_version, created_by, created_at) of a prediction to insert."""
-    score = prediction.get("score")
-    if not isinstance(score, (int, float)) or isinstance(score, bool):
-        score = None
-    body = {k: v for k, v in prediction.items() if k not in ("id", "created_at")}
-    return (str(uuid.uuid4()), task_id, _compact(body), score,
-            _text_or_none(prediction.get("model_version")), _text_or_none(prediction.get("created_by")), stamp)
-
-
-def _insert_prediction_rows(conn, rows):
-    conn.executemany(
-        "INSERT INTO predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-
-
 def _flush_import(conn, insert, rows, completion_rows, prediction_rows):
     """Write one batch of an import and empty the lists for the next."""
     conn.executemany(insert, rows)
@@ -743,16 +737,6 @@ def _flush_import(conn, insert, rows, completion_rows, prediction_rows):
     _insert_prediction_rows(conn, prediction_rows)
     for batch in (rows, completion_rows, prediction_rows):
         batch.clear()
-
-
-def _mean_score(scores):
-    """A task's score for prediction-score sampling: the mean of its predictions' scores."""
-    scores = [score for score in scores if score is not None]
-    return sum(scores) / len(scores) if scores else None
-
-
-def _text_or_none(value):
-    return None if value is None else str(value)
 
 
 def _delete_completions_of(conn, task_id):
@@ -775,11 +759,6 @@ def _refresh_task(conn, task_id, stamp):
         "completed_at = (SELECT max(created_at) FROM completions WHERE task_id = tasks.id), "
         "updated_at = ? WHERE id = ?", (stamp, task_id))
     return _is_labeled(conn, task_id)
-
-
-def _batches(items, size=500):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _tally_labels(result, tally, sign):

@@ -112,20 +112,54 @@ CREATE TABLE ml_backends (
     created_at INTEGER NOT NULL
 );
 -- Media roots and storages (issue 7)
+-- A root is a folder the user added; its path is NULL once it left the list while its packed
+-- files still serve tasks. Storage settings live in `settings` (keys "source" and "target").
 CREATE TABLE media_roots (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    path TEXT NOT NULL,
+    path TEXT,
     created_at INTEGER NOT NULL
 );
+-- Files under roots that the project knows: task_id is the task made from a media file (NULL for
+-- a file of tasks); size and mtime (ns) tell a re-sync what changed; sha256 names the packed copy.
+CREATE TABLE media_files (
+    root_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    task_id INTEGER,
+    sha256 TEXT,
+    PRIMARY KEY (root_id, path)
+) WITHOUT ROWID;
+CREATE INDEX media_files_by_task ON media_files (task_id);
+CREATE INDEX media_files_by_blob ON media_files (sha256) WHERE sha256 IS NOT NULL;
 -- Merge and agreement (issue 9)
+-- The older side of a completion a merge found edited in both copies.
 CREATE TABLE completion_versions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     completion_id INTEGER NOT NULL,
+    task_id INTEGER NOT NULL,
     body TEXT NOT NULL,
     was_cancelled INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX completion_versions_by_completion ON completion_versions (completion_id);
+CREATE INDEX completion_versions_by_task ON completion_versions (task_id);
+-- Tasks whose annotators disagree (lowest agreement over controls first), kept up to date
+-- by every completion write, and the same per control for the control filter.
+CREATE TABLE disagreements (
+    task_id INTEGER PRIMARY KEY,
+    score REAL NOT NULL,
+    controls TEXT NOT NULL,
+    annotators TEXT NOT NULL
+);
+CREATE INDEX disagreements_by_score ON disagreements (score, task_id);
+CREATE TABLE disagreement_controls (
+    task_id INTEGER NOT NULL,
+    from_name TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (task_id, from_name)
+) WITHOUT ROWID;
+CREATE INDEX disagreement_controls_by_score ON disagreement_controls (from_name, score, task_id);
 """
 
 MIGRATIONS = (_V1, _V2, _V3)

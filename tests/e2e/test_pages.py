@@ -361,9 +361,9 @@ def test_stats_shows_progress_and_labels(page, api):
     expect(page.get_by_role("img", name="Completions per day").first).to_be_visible()
 
 
-def test_models_page_is_a_placeholder(page, api):
+def test_models_page_without_a_backend(page, api):
     open_page(page, "/models")
-    expect(page.get_by_text("Machine-learning backends arrive in a later version")).to_be_visible()
+    expect(page.get_by_text("No backend connected")).to_be_visible()
 
 
 # -- screenshots for the README (LSDESK_SCREENSHOTS=1 pytest tests/e2e -k screenshots) ----------
@@ -394,3 +394,26 @@ def test_screenshots(page, api):
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
         assert (SCREENSHOTS / f"{name}.png").stat().st_size < 200_000
+
+
+def test_javascript_urls_in_task_data_run_nothing(browser, app_server, api):
+    """The page's content policy refuses a javascript: image (a console error, so not the `page` fixture)."""
+    set_config(api, """<View><Image name="img" value="$image"/><Text name="text" value="$text"/>
+      <Choices name="sentiment" toName="text"><Choice value="Positive"/></Choices></View>""")
+    [task_id] = add_tasks(api, [{"image": "javascript:alert('image')", "text": "javascript:alert('text')"}])
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    page.base_url = app_server.url
+    open_page(page, "/tasks")
+    open_page(page, f"/label/{task_id}")
+    expect(page.locator(".editor-host")).to_contain_text("javascript:alert('text')")
+    page.locator(".editor-host .lsd-image").first.click()
+    page.wait_for_timeout(300)
+    context.close()
+    assert dialogs == []
+    assert errors and all("Content Security Policy" in error for error in errors), errors
