@@ -8,11 +8,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from lsdesk.agreement import latest_by_annotator, task_agreement
+from lsdesk.store.merge import merge_projects
 from lsdesk.store.project import _tally_labels
+from lsdesk.store.schema import SCHEMA_VERSION
 from tests.client import Server
 from tests.conftest import TEXT_CONFIG, choice
 
@@ -273,3 +276,20 @@ def derived_state_problems(path):
     conn.close()
     return problems
 
+
+
+def test_copies_from_an_older_lsdesk_merge_through_upgraded_temporary_copies(tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "versions" / "v2.lsdesk"
+    a, b = tmp_path / "a.lsdesk", tmp_path / "b.lsdesk"
+    shutil.copy(fixture, a)
+    shutil.copy(fixture, b)
+    before = digest(a), digest(b)
+
+    report = merge_projects(a, b, tmp_path / "merged.lsdesk")
+
+    assert report["tasks"]["total"] == report["tasks"]["matched"] == 4
+    assert report["completions"]["total"] == 2 and report["completions"]["added_from_b"] == 0
+    assert (digest(a), digest(b)) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.lsdesk", "b.lsdesk", "merged.lsdesk"]
+    merged = sqlite3.connect(tmp_path / "merged.lsdesk")
+    assert merged.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

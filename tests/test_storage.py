@@ -188,6 +188,7 @@ def test_completions_folder_follows_every_completion_write(project, photos, tmp_
     assert saved.status == 201 and saved.json["result"] == "ok"
     wait_for(project, saved.json["job"])
     assert json.loads((out / f"{second}.json").read_text())["completions"][0]["id"] == early
+    assert project.get("/api/project").json["target_storage"] == {"readable_path": str(out.resolve())}
 
     created = project.post(f"/api/tasks/{first}/completions", json={"result": result("Cat"), "lead_time": 2.5}).json
     text = (out / f"{first}.json").read_text()

@@ -80,11 +80,17 @@ def serialize(store):
         "can_delete_tasks": True,
         # 0.8 reports this inverted: true when the server is NOT in multi-session mode.
         "multi_session_mode": True,
-        "source_storage": {"readable_path": str(store.path)},
-        "target_storage": {"readable_path": str(store.path)},
+        "source_storage": {"readable_path": _storage_path(project_settings, "source", store.path)},
+        "target_storage": {"readable_path": _storage_path(project_settings, "target", store.path)},
         "source_syncing": False,
         "target_syncing": False,
     }
+
+
+def _storage_path(project_settings, group, project_path):
+    """Where a storage group reads or writes: its folder, or the project file itself."""
+    storage = project_settings.get(group)
+    return storage["path"] if storage else str(project_path)
 
 
 def _body_or_params():

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from urllib.request import pathname2url
 
@@ -19,7 +20,7 @@ from lsdesk.config.compare import ConfigConflict, merged_config_side
 from lsdesk.store.common import bump
 from lsdesk.store.project import _add_key_sets, _key_set, _save_tally, _tally_labels
 from lsdesk.store.review import keep_one_ground_truth, refresh_disagreements
-from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable
+from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version
 
 
 class MergeRefused(Exception):
@@ -40,14 +41,24 @@ def merge_projects(a_path, b_path, output, copy_a=None):
         raise MergeRefused(f"{output} already exists; choose a new file for the merged project")
     if not output.parent.is_dir():
         raise ProjectFileError(f"the folder {output.parent} does not exist")
+    names = a_path.name, b_path.name
+    with ExitStack() as upgrades:
+        # A copy made by an older lsdesk is merged through an upgraded temporary copy of it.
+        if copy_a is None:
+            a_path = upgrades.enter_context(_at_current_version(a_path, output.parent))
+        b_path = upgrades.enter_context(_at_current_version(b_path, output.parent))
+        return _merge_into(a_path, b_path, output, copy_a, names)
+
+
+def _merge_into(a_path, b_path, output, copy_a, names):
     a_settings, b_settings = _settings(a_path), _settings(b_path)
     if a_settings.get("uuid") != b_settings.get("uuid"):
-        raise MergeRefused(f"{a_path.name} and {b_path.name} are different projects "
+        raise MergeRefused(f"{names[0]} and {names[1]} are different projects "
                            f"(uuid {a_settings.get('uuid')} and {b_settings.get('uuid')}); "
                            "only copies of one project can be merged")
     try:
         config_side = merged_config_side(a_settings.get("label_config"), b_settings.get("label_config"),
-                                         names=(a_path.name, b_path.name))
+                                         names=names)
     except (ConfigConflict, ConfigInvalid) as error:
         raise MergeRefused(str(error)) from None
     partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
@@ -104,15 +115,32 @@ def _open_read_only(path):
     except sqlite3.Error as error:
         raise ProjectFileError(f"{path} cannot be read ({error})") from None
     try:
-        version = check_openable(path, conn)
+        check_openable(path, conn)
     except BaseException:
         conn.close()
         raise
-    if version != SCHEMA_VERSION:
-        conn.close()
-        raise MergeRefused(f"{path} is an older project file (version {version}); open it in lsdesk once "
-                           f"to upgrade it to version {SCHEMA_VERSION}, then merge")
     return conn
+
+
+@contextmanager
+def _at_current_version(path, folder):
+    """`path` when its schema is current; otherwise an upgraded copy in `folder`, removed afterwards."""
+    with closing(_open_read_only(path)) as conn:
+        if schema_version(conn) == SCHEMA_VERSION:
+            yield path
+            return
+        upgraded = folder / f".{path.name}.{os.getpid()}.upgrade"
+        with closing(sqlite3.connect(upgraded)) as copy:
+            conn.backup(copy)
+    backup = None
+    try:
+        with closing(sqlite3.connect(upgraded, isolation_level=None)) as copy:
+            backup = migrate(upgraded, copy)
+        yield upgraded
+    finally:
+        for leftover in (upgraded, backup, *(Path(f"{upgraded}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
 
 
 def _settings(path):
