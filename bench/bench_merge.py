@@ -5,13 +5,16 @@ copied. Copy A: ann edits those and labels tasks up to N/2 (N/2 completions in a
 edits the same N/100 (later, so his edits win), labels tasks N/4+1 .. 3N/4 (agreeing with ann
 4 times in 5) and imports N/100 new tasks. The copies are built with ProjectStore in this process
 (synchronous=OFF while building; not timed). Then `merge_projects` runs 3 times, each in a new
-process, timed inside that process; peak RSS is that process's own (ru_maxrss from wait4).
+process, timed inside that process; peak RSS is that process's own (ru_maxrss from wait4). The
+baseline, measured in the same run: copying A with SQLite's backup API, the first step of a merge
+and the least any merge into a new file can cost.
 
     python bench/bench_merge.py [--sizes 100000] [--out FILE]
 """
 
 import json
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -105,9 +108,20 @@ def agreement_seconds(path):
     return seconds, report, total
 
 
+def copy_seconds(source, target):
+    """Seconds to copy a project file with SQLite's backup API."""
+    started = time.perf_counter()
+    with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
+        reading.backup(writing)
+    seconds = time.perf_counter() - started
+    target.unlink()
+    return seconds
+
+
 def measure(size, workdir):
     log(f"{size:,}: building the copies")
     paths, counts = build(size, workdir)
+    copies = [copy_seconds(paths["a"], workdir / "copy.lsdesk") for _run in range(RUNS)]
     runs = []
     for run in range(RUNS):
         output = workdir / f"merged-{run}.lsdesk"
@@ -116,7 +130,8 @@ def measure(size, workdir):
         if run < RUNS - 1:
             output.unlink()
     seconds, agreement, disagreements = agreement_seconds(workdir / f"merged-{RUNS - 1}.lsdesk")
-    return {"counts": counts, "runs": runs, "idle_rss": idle_rss(), "agreement_seconds": seconds,
+    return {"counts": counts, "runs": runs, "copy_seconds": statistics.median(copies), "idle_rss": idle_rss(),
+            "agreement_seconds": seconds,
             "kappa": agreement["controls"][0]["value"], "disagreements": disagreements,
             "sizes": {name: path.stat().st_size for name, path in
                       (*paths.items(), ("merged", workdir / f"merged-{RUNS - 1}.lsdesk"))}}
@@ -133,7 +148,9 @@ def table(results):
         ("completions added from B / edited on both", lambda r: "{added_from_b:,} / {edited_on_both:,}".format(
             **r["runs"][0]["report"]["completions"])),
         ("tasks where annotators disagree", lambda r: f"{r['runs'][0]['report']['disagreements']:,}"),
+        ("raw baseline: copy A with SQLite's backup API (median of 3)", lambda r: f"{r['copy_seconds']:.2f} s"),
         ("**merge time** (median of 3; min, max)", lambda r: _spread([run["seconds"] for run in r["runs"]])),
+        ("merge time ÷ baseline", lambda r: f"{statistics.median(run['seconds'] for run in r['runs']) / r['copy_seconds']:.1f}×"),
         ("merge process, start to exit (median)", lambda r: f"{statistics.median(run['wall'] for run in r['runs']):.2f} s"),
         ("**peak RSS of the merging process** (highest of 3)",
          lambda r: f"{max(run['peak_rss'] for run in r['runs']) / 1e6:.0f} MB"),

@@ -2,11 +2,14 @@
 into the project file, and serve one of its files, at 20k files by default.
 
 Each run uses a new project on one server; a timing runs from the POST that starts the job to the
-GET that sees it done (polled every 10 ms).
+GET that sees it done (polled every 10 ms). Baselines measured in the same run: walking the folder
+and stat-ing every file (what any sync must do), reading every file (what packing must do), and
+GET /api/health (the HTTP floor under serving one file).
 
     python bench/bench_storage.py [--sizes 20000] [--out FILE]
 """
 
+import os
 import statistics
 import time
 
@@ -18,8 +21,31 @@ FILES_PER_FOLDER = 1000  # the files sit in subfolders of this many, as a camera
 FILE_BYTES = 2048
 IMAGE_CONFIG = ('<View><Image name="image" value="$image"/><Choices name="kind" toName="image">'
                 '<Choice value="Cat"/><Choice value="Dog"/></Choices></View>')
-ROWS = (("sync", "sync, every file new"), ("resync", "re-sync, nothing new"), ("pack", "pack into the project file"),
-        ("serve", "GET one file (ms)"))
+# (key, title, the baseline it is compared with)
+ROWS = (("walk", "raw baseline: walk the folder and stat every file", None),
+        ("sync", "sync, every file new", "walk"),
+        ("resync", "re-sync, nothing new", "walk"),
+        ("read", "raw baseline: read every file", None),
+        ("pack", "pack into the project file", "read"),
+        ("health", "GET /api/health (ms, the HTTP floor)", None),
+        ("serve", "GET one file (ms)", "health"))
+
+
+def walk_and_stat(folder):
+    started = time.perf_counter()
+    for directory, _folders, files in os.walk(folder):
+        for name in files:
+            os.stat(os.path.join(directory, name))
+    return time.perf_counter() - started
+
+
+def read_every_file(folder):
+    started = time.perf_counter()
+    for directory, _folders, files in os.walk(folder):
+        for name in files:
+            with open(os.path.join(directory, name), "rb") as file:
+                file.read()
+    return time.perf_counter() - started
 
 
 def make_folder(folder, size):
@@ -48,13 +74,15 @@ def measure(size, workdir):
     folder = workdir / "photos"
     log(f"{size_label(size)}: writing {size:,} files")
     make_folder(folder, size)
-    samples = {key: [] for key, _title in ROWS}
+    samples = {key: [] for key, _title, _baseline in ROWS}
     with Server(workdir / "data") as server:
         api = server.api
         for run in range(RUNS):
             api.call("POST", "/api/project", {"desc": f"storage bench {run}"}, expect=201)
             api.call("POST", "/api/project/config", {"label_config": IMAGE_CONFIG}, expect=201)
             root = api.call("POST", "/api/project/folders", {"path": str(folder)}, expect=201)["id"]
+            samples["walk"].append(walk_and_stat(folder))
+            samples["read"].append(read_every_file(folder))
             seconds, result = job_seconds(api, f"/api/project/folders/{root}/sync")
             assert result["added"] == size, result
             samples["sync"].append(seconds)
@@ -64,6 +92,7 @@ def measure(size, workdir):
             seconds, result = job_seconds(api, "/api/project/pack")
             assert result["packed"] == size, result
             samples["pack"].append(seconds)
+            samples["health"].append(1000 * api.timed("GET", "/api/health"))
             samples["serve"].append(1000 * api.timed("GET", f"/data/folder/{root}/card-000/IMG_000000.jpg"))
             log(f"{size_label(size)} run {run + 1}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in samples.items()))
     return {key: statistics.median(values) for key, values in samples.items()}
@@ -73,9 +102,11 @@ def table(results):
     sizes = sorted(results)
     lines = [f"| metric | {' | '.join(f'{size_label(size)} files' for size in sizes)} |",
              "|---|" + "---:|" * len(sizes)]
-    for key, title in ROWS:
-        unit = "" if key == "serve" else " s"
-        cells = " | ".join(f"{results[size][key]:.3f}{unit}" for size in sizes)
+    for key, title, baseline in ROWS:
+        unit = "" if key in ("serve", "health") else " s"
+        cells = " | ".join(f"{results[size][key]:.3f}{unit}"
+                           + (f" ({results[size][key] / results[size][baseline]:.1f}×)" if baseline else "")
+                           for size in sizes)
         lines.append(f"| {title} | {cells} |")
     rates = " | ".join(f"{size / results[size]['sync']:,.0f}" for size in sizes)
     lines.append(f"| sync rate (files/s) | {rates} |")
@@ -85,7 +116,7 @@ def table(results):
 def main(argv=None):
     run_benchmark("lsdesk storage benchmark", measure, table,
                   f"Medians of {RUNS} runs, each on a new project; {FILE_BYTES}-byte files, {FILES_PER_FOLDER} "
-                  "per subfolder.", "20000", argv)
+                  "per subfolder; (n×) is the ratio to the baseline row above it.", "20000", argv)
 
 
 if __name__ == "__main__":
