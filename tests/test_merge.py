@@ -18,6 +18,7 @@ from lsdesk.store.project import _tally_labels
 from lsdesk.store.schema import SCHEMA_VERSION
 from tests.client import Server
 from tests.conftest import TEXT_CONFIG, choice
+from tests.test_storage import IMAGE_CONFIG, add_and_sync
 
 SUPERSET_CONFIG = TEXT_CONFIG.replace('<Choice value="Negative"/>', '<Choice value="Negative"/>\n    <Choice value="Neutral"/>')
 CONFLICTING_CONFIG = TEXT_CONFIG.replace('<Choice value="Negative"/>', '<Choice value="Mixed"/>')
@@ -293,3 +294,36 @@ def test_copies_from_an_older_lsdesk_merge_through_upgraded_temporary_copies(tmp
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.lsdesk", "b.lsdesk", "merged.lsdesk"]
     merged = sqlite3.connect(tmp_path / "merged.lsdesk")
     assert merged.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_folders_added_to_each_copy_after_copying_keep_their_images(tmp_path):
+    """Both copies add a folder after the copy (id 2 in each): B's becomes another folder here."""
+    folders = {}
+    for name in ("shared", "only_a", "only_b"):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        (folders[name] / f"{name}.jpg").write_bytes(f"image of {name}".encode())
+    with Server(tmp_path / "workspace") as server:
+        api = server.client
+        assert api.post("/api/project", json={"desc": "photos"}).status == 201
+        assert api.post("/api/project/config", json={"label_config": IMAGE_CONFIG}).status == 201
+        add_and_sync(api, folders["shared"])
+        a = Path(api.get("/api/project").json["path"])
+        b = tmp_path / "b.lsdesk"
+        shutil.copy(a, b)
+        add_and_sync(api, folders["only_a"])
+        open_file(api, b)
+        add_and_sync(api, folders["only_b"])
+        open_file(api, a)
+
+        merged = api.post("/api/projects/merge", json={"other": str(b)})
+        assert merged.status == 201, merged
+
+        listed = {Path(folder["path"]).name: folder["id"] for folder in api.get("/api/project/folders").json["folders"]}
+        assert sorted(listed) == ["only_a", "only_b", "shared"] and len(set(listed.values())) == 3
+        for task in api.get("/api/tasks?page_size=10").json:
+            url = task["data"]["image"]
+            name = url.split("/")[-1].removesuffix(".jpg")
+            assert url.startswith(f"/data/folder/{listed[name]}/")
+            answer = api.get(url)
+            assert answer.status == 200 and answer.raw == f"image of {name}".encode()

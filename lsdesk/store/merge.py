@@ -17,6 +17,7 @@ from urllib.request import pathname2url
 
 from lsdesk.config import ConfigInvalid
 from lsdesk.config.compare import ConfigConflict, merged_config_side
+from lsdesk.storage.paths import FOLDER_URL
 from lsdesk.store.common import bump
 from lsdesk.store.project import _add_key_sets, _key_set, _save_tally, _tally_labels
 from lsdesk.store.review import keep_one_ground_truth, refresh_disagreements
@@ -179,6 +180,7 @@ def _merge(conn, config_side, b_settings):
     key_sets = _key_sets_of_added_tasks(conn)
     _copy_tasks_and_predictions(conn)
     _copy_media(conn)
+    _copy_folders(conn)
     edited = _merge_completions(conn)
     _save_tally(conn, tally)
     _add_key_sets(conn, key_sets)
@@ -287,6 +289,34 @@ def _copy_media(conn):
     conn.execute("INSERT OR IGNORE INTO main.blobs (sha256, size, content) SELECT sha256, size, content FROM b.blobs")
     conn.execute("INSERT OR IGNORE INTO main.uploads (name, sha256, mime, created_at) "
                  "SELECT name, sha256, mime, created_at FROM b.uploads")
+
+
+def _copy_folders(conn):
+    """B's media folders. One A has too (same id, creation time and path: made before the copy) is A's
+    own; any other joins A (or matches A's folder at the same path) and the tasks B added name it by
+    its id here. A folder one side moved after the copy is listed twice, each finding its own files."""
+    conn.execute("CREATE TEMP TABLE root_map (b_id INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
+    moved = {}
+    for b_id, path, created_at in conn.execute("SELECT id, path, created_at FROM b.media_roots ORDER BY id").fetchall():
+        if conn.execute("SELECT 1 FROM main.media_roots WHERE id = ? AND created_at = ? AND path IS ?",
+                        (b_id, created_at, path)).fetchone():
+            root_id = b_id
+        else:
+            same_path = conn.execute("SELECT id FROM main.media_roots WHERE path = ?", (path,)).fetchone()
+            root_id = same_path[0] if same_path and path is not None else conn.execute(
+                "INSERT INTO main.media_roots (path, created_at) VALUES (?, ?) RETURNING id", (path, created_at)).fetchone()[0]
+        conn.execute("INSERT INTO temp.root_map (b_id, id) VALUES (?, ?)", (b_id, root_id))
+        if root_id != b_id:
+            moved[b_id] = root_id
+    # Through a name no folder id has, so one folder's new id is never read as another's old one.
+    added_tasks = "id IN (SELECT id FROM temp.task_map WHERE added)"
+    for step in ([(f"{FOLDER_URL}{old}/", f"{FOLDER_URL}merging-{old}/") for old in moved]
+                 + [(f"{FOLDER_URL}merging-{old}/", f"{FOLDER_URL}{new}/") for old, new in moved.items()]):
+        conn.execute(f"UPDATE main.tasks SET data = replace(data, ?, ?) WHERE {added_tasks}", step)
+    conn.execute(
+        "INSERT OR IGNORE INTO main.media_files (root_id, path, size, mtime, task_id, sha256) "
+        "SELECT r.id, f.path, f.size, f.mtime, m.id, f.sha256 FROM b.media_files AS f "
+        "JOIN temp.root_map AS r ON r.b_id = f.root_id LEFT JOIN temp.task_map AS m ON m.b_id = f.task_id")
 
 
 def _merge_completions(conn):
