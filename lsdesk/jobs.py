@@ -23,9 +23,10 @@ class JobFailed(Exception):
 class Job:
     """One piece of background work and what a client may ask about it."""
 
-    def __init__(self, job_id, kind, description, total):
+    def __init__(self, job_id, kind, project, description, total):
         self.id = job_id
         self.kind = kind
+        self.project = project
         self.description = description
         self.total = total
         self.done = 0
@@ -63,7 +64,8 @@ class Job:
 
     def as_json(self):
         return {
-            "id": self.id, "kind": self.kind, "description": self.description, "state": self.state,
+            "id": self.id, "kind": self.kind, "project": str(self.project), "description": self.description,
+            "state": self.state,
             "done": self.done, "total": self.total, "message": self.message,
             "errors": self.errors, "error_count": self.error_count, "result": self.result,
             "started_at": self.started_at, "finished_at": self.finished_at,
@@ -78,10 +80,10 @@ class Jobs:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def start(self, kind, work, description="", total=None):
-        """Run `work(job)` in a thread; its return value becomes the job's result."""
+    def start(self, kind, project, work, description="", total=None):
+        """Run `work(job)` for the project file `project` in a thread; its return value becomes the job's result."""
         with self._lock:
-            job = Job(next(self._ids), kind, description, total)
+            job = Job(next(self._ids), kind, project, description, total)
             self._jobs[job.id] = job
             self._forget_old()
         threading.Thread(target=self._run, args=(job, work), name=f"job-{job.id}", daemon=True).start()
@@ -109,6 +111,11 @@ class Jobs:
 
     def all(self):
         return list(self._jobs.values())
+
+    def running(self, kind, project):
+        """The running job of this kind for this project, or None."""
+        return next((job for job in self.all() if job.kind == kind and job.project == project and job.state == RUNNING),
+                    None)
 
     def cancel(self, job_id):
         job = self._jobs.get(job_id)

@@ -5,7 +5,7 @@
 import { api, request } from "../api.js";
 import { h, pageHeading, plural } from "../ui/dom.js";
 import { confirmDialog } from "../ui/dialog.js";
-import { jobFollower } from "../ui/job.js";
+import { jobFollower, runningJobs } from "../ui/job.js";
 import { errorNotice, infoNotice } from "../ui/notice.js";
 import { dataTable } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
@@ -186,13 +186,9 @@ export async function mount(root, shell) {
     if (ended && shell.isCurrent()) await refresh();
   }
 
-  // A job started earlier (from another window, or before the page was left) is shown too;
-  // if the list cannot be read, the page works without it.
   async function followRunningJobs() {
-    const { jobs } = await api.get("/api/jobs").catch(() => ({ jobs: [] }));
-    for (const job of jobs.filter((item) => item.state === "running")) {
-      if (job.kind === "predict") follow(predictions, job);
-      if (job.kind === "train") follow(training, job);
+    for (const job of await runningJobs(["predict", "train"])) {
+      follow(job.kind === "predict" ? predictions : training, job);
     }
   }
 }

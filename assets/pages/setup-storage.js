@@ -7,7 +7,7 @@ import { api } from "../api.js";
 import { callDesktop, desktopApi } from "../desktop.js";
 import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { formatNumber, h, plural } from "../ui/dom.js";
-import { jobFollower } from "../ui/job.js";
+import { jobFollower, runningJobs } from "../ui/job.js";
 import { errorNotice } from "../ui/notice.js";
 import { dataTable } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
@@ -36,7 +36,7 @@ export function storageSection(shell) {
     data_key: textField("sync-data_key", "Data key", "image"),
     recursive: checkboxField("sync-recursive", "Include subfolders", true),
   };
-  const syncJob = jobFollower("Sync progress", { alive, describe: ({ result }) => `Synced ${syncing.name}: ${syncCounts(result)}` });
+  const syncJob = jobFollower("Sync progress", { alive, describe: ({ result }) => `Synced ${syncing?.name ?? "the folder"}: ${syncCounts(result)}` });
 
   const targetForm = h("div", { class: "target-form" }, h("p", { class: "loading" }, "Loading…"));
   const targetJob = jobFollower("Completions written", {
@@ -48,7 +48,7 @@ export function storageSection(shell) {
   const unpackButton = h("button", { type: "button", onclick: unpack }, "Unpack");
   const unpackFolder = folderPathField({ id: "unpack-path", label: "Unpack media to folder", buttons: [unpackButton] });
   const unpackJob = jobFollower("Unpack progress", {
-    alive, describe: ({ done, result }) => `Unpacked ${plural(done, "file")} of ${plural(result.folders, "folder")} into ${unpackPath}`,
+    alive, describe: ({ done, result }) => `Unpacked ${plural(done, "file")} of ${plural(result.folders, "folder")} into ${unpackPath || "the folder"}`,
   });
 
   const element = h("section", { class: "storage", "aria-labelledby": "storage-heading" },
@@ -76,6 +76,14 @@ export function storageSection(shell) {
 
   showFolders();
   loadSettings();
+  followRunningJobs();
+
+  async function followRunningJobs() {
+    const followers = { sync: syncJob, pack: packJob, unpack: unpackJob, "completions-folder": targetJob };
+    for (const job of await runningJobs(Object.keys(followers))) {
+      if (alive()) followers[job.kind].follow(job).then((ended) => ended && showFolders());
+    }
+  }
 
   async function showFolders() {
     try {

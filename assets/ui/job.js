@@ -77,3 +77,14 @@ export function jobFollower(label, { alive, describe }) {
 
   return { element, starting, follow, running: () => following !== null };
 }
+
+// The running jobs of these kinds for the active project: a page shows a job started before it was
+// left (or from another window) again. If they cannot be read the page works without them.
+export async function runningJobs(kinds) {
+  try {
+    const [project, { jobs }] = await Promise.all([api.get("/api/project"), api.get("/api/jobs")]);
+    return jobs.filter((job) => job.state === "running" && job.project === project.path && kinds.includes(job.kind));
+  } catch {
+    return [];
+  }
+}

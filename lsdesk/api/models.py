@@ -9,7 +9,7 @@ from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response, no_content, param, read_json, read_json_object
 from lsdesk.api.jobs import app_jobs
 from lsdesk.api.project import config_line, request_origin
-from lsdesk.jobs import CANCELLED, DONE, FAILED, RUNNING
+from lsdesk.jobs import CANCELLED, DONE, FAILED
 from lsdesk.ml.backends import (NotConnected, TrainingRunning, check_can_train, predict_task, prediction_work,
                                 reachable, statuses, training_work)
 from lsdesk.ml.client import BackendError
@@ -45,23 +45,19 @@ def _backends_or_400(store):
     return backends
 
 
-def _running(kind):
-    return next((job for job in app_jobs().all() if job.kind == kind and job.state == RUNNING), None)
-
-
 def train(store):
     backends = _backends_or_400(store)
     connected = reachable(backends)
     if not connected:
         raise ApiError(400, "Training is not started: seems that you don't have any ML backend connected")
-    if _running("train"):
+    if app_jobs().running("train", store.path):
         raise ApiError(409, "Can't start new training: Train job is running.")
     try:
         check_can_train(connected)
     except TrainingRunning as error:
         raise ApiError(409, str(error)) from None
     names = ", ".join(backend["name"] for backend in connected)
-    job = app_jobs().start("train", training_work(store, connected, config_line(store)),
+    job = app_jobs().start("train", store.path, training_work(store, connected, config_line(store)),
                            f"Training {names}", total=len(connected))
     job.wait(defaults.ML_JOB_WAIT)
     if job.state == FAILED:
@@ -120,7 +116,7 @@ def _requested_task_ids(store):
 
 def start_predictions(store, backends, task_ids):
     """mode=all_tasks / specific_tasks: a background job that predicts and stores the tasks."""
-    running = _running("predict")
+    running = app_jobs().running("predict", store.path)
     if running:
         raise ApiError(409, f"Prediction job {running.id} is running; wait for it or cancel it "
                             f"(DELETE /api/jobs/{running.id})")
@@ -129,7 +125,8 @@ def start_predictions(store, backends, task_ids):
         raise ApiError(400, str(NotConnected(backends[0]["url"], "It does not answer /health.")))
     total = store.counts()["tasks"] if task_ids is None else len(task_ids)
     names = ", ".join(backend["name"] for backend in connected)
-    job = app_jobs().start("predict", prediction_work(store, connected, task_ids, config_line(store), request_origin()),
+    work = prediction_work(store, connected, task_ids, config_line(store), request_origin())
+    job = app_jobs().start("predict", store.path, work,
                            f"Predicting {total} tasks with {names}", total=total)
     job.wait(defaults.ML_JOB_WAIT)
     if job.state == FAILED:

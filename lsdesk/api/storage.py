@@ -108,7 +108,7 @@ def sync(store, raw_id):
 
 def _start_sync(store, root, params, config):
     options = SyncOptions(**params)
-    return app_jobs().start("sync", lambda job: sync_folder(store, root["id"], options, config, job),
+    return app_jobs().start("sync", store.path, lambda job: sync_folder(store, root["id"], options, config, job),
                             f"Sync {root['path']}")
 
 
@@ -142,7 +142,8 @@ def save_storage(store):
         root_id = store.media_root_by_path(storage["path"]) or store.add_media_root(storage["path"])
         answer["job"] = _start_sync(store, store.media_root(root_id), storage["params"], config).as_json()
     elif storage and storage["type"] == forms.COMPLETIONS_FOLDER:
-        answer["job"] = app_jobs().start("completions-folder", lambda job: fill_completions_folder(store, job),
+        answer["job"] = app_jobs().start("completions-folder", store.path,
+                                         lambda job: fill_completions_folder(store, job),
                                          f"Write completions to {storage['path']}",
                                          total=store.counts()["completed_tasks"]).as_json()
     return json_response(answer, status=201)
@@ -152,7 +153,8 @@ def save_storage(store):
 
 
 def pack(store):
-    job = app_jobs().start("pack", lambda job: pack_media(store, job), "Pack media into the project file")
+    job = app_jobs().start("pack", store.path, lambda job: pack_media(store, job),
+                           "Pack media into the project file")
     return json_response({"job": job.as_json()}, status=202)
 
 
@@ -165,7 +167,8 @@ def unpack(store):
         raise ApiError(400, f"{raw} must be an empty folder or not exist yet")
     if not target.parent.is_dir():
         raise ApiError(400, f"{target.parent} is not a folder")
-    job = app_jobs().start("unpack", lambda job: unpack_media(store, target, job), f"Unpack media to {target}")
+    job = app_jobs().start("unpack", store.path, lambda job: unpack_media(store, target, job),
+                           f"Unpack media to {target}")
     return json_response({"job": job.as_json()}, status=202)
 
 

@@ -78,6 +78,12 @@ def test_prediction_job_shows_progress_and_cancels(page, api, backend):
     page.get_by_role("button", name="Predict all tasks").click()
     expect(page.get_by_text(re.compile(r"Predicting 400 tasks with mine: \d+ of 400"))).to_be_visible(timeout=10_000)
     expect(page.get_by_role("progressbar", name="Prediction progress")).to_be_visible()
+    # Leaving the page and coming back finds the job of this project again.
+    page.goto(page.base_url + "/tasks")
+    open_models(page)
+    expect(page.get_by_role("progressbar", name="Prediction progress")).to_be_visible()
+    job = next(job for job in api.get("/api/jobs").json["jobs"] if job["state"] == "running")
+    assert job["project"] == api.get("/api/project").json["path"]
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_text(re.compile(r"^Cancelled after \d+ of 400\.$"))).to_be_visible()
 
