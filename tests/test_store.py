@@ -140,3 +140,19 @@ def test_every_page_matches_the_full_order_through_marks(tmp_path, monkeypatch, 
             pages = [store.tasks_page(page, size, order) for page in range(1, 70 // size + 2)]
             assert [t["id"] for page in pages for t in page] == expected_order(store, order)
     store.close()
+
+
+def test_a_config_is_checked_against_the_data_in_the_transaction_that_saves_it(tmp_path):
+    store = ProjectStore(tmp_path / "p.lsdesk", create=True)
+    store.import_tasks([{"data": {"text": "a"}}, {"data": {"text": "b", "extra": 1}}])
+    seen = []
+
+    def problems_with(keys, schema):
+        seen.append((keys, schema))
+        return ["image is not in every task"] if "image" not in keys else []
+
+    assert store.save_label_config("<View/>", problems_with) == ["image is not in every task"]
+    assert seen == [({"text"}, [])] and store.settings()["label_config"] is None
+    assert store.save_label_config("<View/>", lambda keys, schema: []) == []
+    assert store.settings()["label_config"] == "<View/>" and store.settings()["label_config_updated"] is True
+    store.close()

@@ -160,14 +160,19 @@ def submitted_config():
     return request.forms.get("label_config") or request.query.get("label_config")
 
 
-def validated_config(store, xml):
-    """Parse `xml` and check it against the project's tasks and completions; 400 with every problem."""
+def parsed_config(xml):
+    """Parse a submitted config; ConfigProblems (a 400) with every problem."""
     if not isinstance(xml, str) or not xml.strip():
         raise ConfigProblems(["No label config given: send label_config (JSON or form) or an XML body"])
     try:
-        config = _parsed(xml.replace("\r\n", "\n"))
+        return _parsed(xml.replace("\r\n", "\n"))
     except ConfigInvalid as error:
         raise ConfigProblems(error.messages) from None
+
+
+def validated_config(store, xml):
+    """Parse `xml` and check it against the project's tasks and completions; 400 with every problem."""
+    config = parsed_config(xml)
     problems = check_against_data(config, store.data_keys_in_every_task(), store.result_schema())
     if problems:
         raise ConfigProblems(problems)
@@ -183,10 +188,12 @@ class ConfigProblems(ApiError):
 
 def save_config(store):
     try:
-        config = validated_config(store, submitted_config())
+        config = parsed_config(submitted_config())
     except ConfigProblems as error:
         return json_response({"label_config": error.detail}, status=400)
-    store.update_settings({"label_config": config.xml, "label_config_updated": True})
+    problems = store.save_label_config(config.xml, lambda keys, schema: check_against_data(config, keys, schema))
+    if problems:
+        return json_response({"label_config": problems}, status=400)
     return json_response({"label_config": config.xml, "data_types": config.data_types}, status=201)
 
 

@@ -246,16 +246,27 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
     def data_keys_in_every_task(self):
         """The data keys all tasks share, or None when there are no tasks."""
         with self._read() as conn:
-            key_sets = [json.loads(keys) for (keys,) in conn.execute("SELECT keys FROM data_key_sets")]
-        if not key_sets:
-            return None
-        return set.intersection(*(set(keys) for keys in key_sets))
+            return _data_keys_in_every_task(conn)
 
     def result_schema(self):
         """(from_name, to_name, type, label or None) for everything stored completions use."""
         with self._read() as conn:
-            rows = conn.execute("SELECT from_name, to_name, type, label FROM result_labels").fetchall()
-        return [(f, t, kind, label or None) for f, t, kind, label in rows]
+            return _result_schema(conn)
+
+    def save_label_config(self, xml, problems_with):
+        """Save a label config unless `problems_with(data keys in every task, result schema)` lists any.
+
+        Both are read in the transaction that saves, so no import or completion can slip in between
+        the check and the save. Returns the problems; the config was saved when there are none.
+        """
+        with self._write() as conn:
+            problems = problems_with(_data_keys_in_every_task(conn), _result_schema(conn))
+            if not problems:
+                conn.executemany(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [("label_config", json.dumps(xml)), ("label_config_updated", "true")])
+        return problems
 
     # -- reading tasks -----------------------------------------------------------------
 
@@ -626,6 +637,18 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
 
 
 # -- helpers that run inside a read or write transaction ---------------------------------
+
+
+def _data_keys_in_every_task(conn):
+    key_sets = [json.loads(keys) for (keys,) in conn.execute("SELECT keys FROM data_key_sets")]
+    if not key_sets:
+        return None
+    return set.intersection(*(set(keys) for keys in key_sets))
+
+
+def _result_schema(conn):
+    rows = conn.execute("SELECT from_name, to_name, type, label FROM result_labels").fetchall()
+    return [(f, t, kind, label or None) for f, t, kind, label in rows]
 
 
 @contextmanager
