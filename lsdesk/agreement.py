@@ -18,6 +18,8 @@ F1 over many tasks is pooled: 2 * matched / (regions of one side + regions of th
 summed over every task and every pair of annotators.
 """
 
+import csv
+import io
 import itertools
 import math
 from collections import Counter
@@ -615,3 +617,32 @@ def latest_by_annotator(completions):
         if not cancelled and isinstance(result, list):
             results[annotator_of(completion)] = result
     return results
+
+
+def measured_controls(config, result_schema):
+    """(from_name, to_name, type, labels) of the config's controls, then of others completions use."""
+    controls = {}
+    for control in config.controls if config else ():
+        controls[control.name] = [control.to_names[0] if control.to_names else "", control.result_type,
+                                  list(control.labels)]
+    for from_name, to_name, kind, label in result_schema:
+        entry = controls.setdefault(from_name, [to_name, kind, []])
+        if label is not None and label not in entry[2]:
+            entry[2].append(label)
+    return [(name, to_name, kind, labels) for name, (to_name, kind, labels) in controls.items()]
+
+
+def report_csv(report):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["from_name", "to_name", "type", "metric", "label", "value", "tasks"])
+    for control in report["controls"]:
+        head = [control["from_name"], control["to_name"], control["type"], control["metric"]]
+        writer.writerow([*head, "", _number(control["value"]), control["tasks"]])
+        for label, entry in control["labels"].items():
+            writer.writerow([*head, label, _number(entry["value"]), entry["tasks"]])
+    return out.getvalue()
+
+
+def _number(value):
+    return "" if value is None else value

@@ -1,13 +1,11 @@
 """Merging copies of a project, and what comes after: disagreements, agreement statistics, versions."""
 
-import csv
-import io
 from pathlib import Path
 
 from bottle import HTTPResponse
 
 from lsdesk import settings as defaults
-from lsdesk.agreement import ProjectAgreement
+from lsdesk.agreement import ProjectAgreement, measured_controls, report_csv
 from lsdesk.api.http import ApiError, int_param, json_response, param, path_id, read_json_object
 from lsdesk.api.project import current_config
 from lsdesk.store.merge import MergeRefused, default_output, merge_projects
@@ -66,7 +64,7 @@ def disagreements(store):
 def agreement(store):
     report = agreement_report(store)
     if param("format", "json").lower() == "csv":
-        return HTTPResponse(_csv(report), headers={
+        return HTTPResponse(report_csv(report), headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": "attachment; filename=agreement.csv",
         })
@@ -81,41 +79,12 @@ def agreement_report(store):
     cached = _agreement_cache.get(store.path)
     if cached and cached[0] == key:
         return cached[1]
-    statistics = ProjectAgreement(_controls(config, store.result_schema()))
+    statistics = ProjectAgreement(measured_controls(config, store.result_schema()))
     for results in store.iter_results_by_annotator():
         statistics.add_task(results)
     report = statistics.report()
     _agreement_cache[store.path] = (key, report)
     return report
-
-
-def _controls(config, result_schema):
-    """(from_name, to_name, type, labels) of the config's controls, then of others completions use."""
-    controls = {}
-    for control in config.controls if config else ():
-        controls[control.name] = [control.to_names[0] if control.to_names else "", control.result_type,
-                                  list(control.labels)]
-    for from_name, to_name, kind, label in result_schema:
-        entry = controls.setdefault(from_name, [to_name, kind, []])
-        if label is not None and label not in entry[2]:
-            entry[2].append(label)
-    return [(name, to_name, kind, labels) for name, (to_name, kind, labels) in controls.items()]
-
-
-def _csv(report):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["from_name", "to_name", "type", "metric", "label", "value", "tasks"])
-    for control in report["controls"]:
-        head = [control["from_name"], control["to_name"], control["type"], control["metric"]]
-        writer.writerow([*head, "", _number(control["value"]), control["tasks"]])
-        for label, entry in control["labels"].items():
-            writer.writerow([*head, label, _number(entry["value"]), entry["tasks"]])
-    return out.getvalue()
-
-
-def _number(value):
-    return "" if value is None else value
 
 
 def versions(store, raw_task_id, raw_completion_id):
