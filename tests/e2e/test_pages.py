@@ -371,6 +371,9 @@ def test_models_page_without_a_backend(page, api):
 
 @pytest.mark.skipif(not os.environ.get("LSDESK_SCREENSHOTS"), reason="set LSDESK_SCREENSHOTS=1 to write docs/screenshots")
 def test_screenshots(page, api):
+    from tests.ml_backend import MLBackend
+
+    api.patch("/api/settings", json={"annotator": "Ann"})
     api.post("/api/project", json={"desc": "Bird photos"})
     api.post("/api/project", json={"desc": "Product reviews"})
     set_config(api)
@@ -379,21 +382,33 @@ def test_screenshots(page, api):
                "Customer support never answered my emails."]
     day = 86_400
     now = int(time.time())
+
+    def ann_says(n):
+        return "Negative" if n % 3 == 0 else "Positive"
+
     labeled = [{"data": {"text": reviews[n % 5]}, "completions": [{
-        "result": choice_result("Negative" if n % 3 == 0 else "Positive"), "created_at": now - (n % 9) * day - n * 600}]}
+        "result": choice_result(ann_says(n)), "completed_by": "Ann", "created_at": now - (n % 9) * day - n * 600}]}
         for n in range(30)]
     predicted = [{"data": {"text": reviews[1]}, "predictions": [
         {"model_version": "sentiment-v2", "score": 0.87, "result": choice_result("Negative")}]}]
     ids = add_tasks(api, labeled + predicted + [{"text": reviews[n % 5]} for n in range(33)])
     for task_id in ids[31:33]:
         skip(api, task_id)
+    # A second annotator on a few tasks (as after merging two copies), disagreeing on two.
+    api.patch("/api/settings", json={"annotator": "Bob"})
+    for n, task_id in enumerate(ids[:8]):
+        label(api, task_id, ann_says(n) if n not in (1, 4) else {"Positive": "Negative", "Negative": "Positive"}[ann_says(n)])
+    api.patch("/api/settings", json={"annotator": "Ann"})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for name, path in [("projects", "/projects"), ("setup", "/setup"), ("import", "/import"), ("tasks", "/tasks"),
-                       ("label", f"/label/{ids[30]}"), ("export", "/export"), ("stats", "/stats"), ("models", "/models")]:
-        open_page(page, path)
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size < 200_000
+    with MLBackend() as backend:
+        api.patch("/api/project", json={"ml_backend": f"sentiment={backend.url}"})
+        for name, path in [("projects", "/projects"), ("setup", "/setup"), ("import", "/import"), ("tasks", "/tasks"),
+                           ("label", f"/label/{ids[30]}"), ("export", "/export"), ("stats", "/stats"),
+                           ("models", "/models"), ("compare", f"/label/{ids[1]}/compare")]:
+            open_page(page, path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            assert (SCREENSHOTS / f"{name}.png").stat().st_size < 200_000
 
 
 def test_javascript_urls_in_task_data_run_nothing(browser, app_server, api):
