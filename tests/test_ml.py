@@ -291,6 +291,8 @@ def test_predict_specific_tasks_from_body_or_query(project, backend):
     assert answer.status == 200 and answer.json["job"]["total"] == 2
     predicted = [bool(project.get(f"/api/tasks/{i}").json["predictions"]) for i in ids]
     assert predicted == [True, True, True, True, False]
+    answer = project.get(f"/api/models/predictions?mode=specific_tasks&task_ids={ids[3]}&task_ids={ids[4]}")
+    assert answer.status == 200 and answer.json["job"]["total"] == 2
     answer = project.post("/api/models/predictions?mode=specific_tasks", json=[ids[0], 999999])
     assert (answer.status, answer.json["detail"]) == (404, "1 of the task_ids name no task: 999999")
     assert project.post("/api/models/predictions?mode=specific_tasks").status == 400

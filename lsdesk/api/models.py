@@ -5,6 +5,8 @@ may take long (predicting many tasks, training) runs as a background job (/api/j
 request that starts it waits a few seconds, so a quick job answers as 0.8 did.
 """
 
+from bottle import request
+
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response, no_content, param, read_json, read_json_object
 from lsdesk.api.jobs import app_jobs
@@ -91,8 +93,9 @@ def predict_data(store, backends):
 
 
 def _requested_task_ids(store):
-    """task_ids of mode=specific_tasks: a JSON list or {"task_ids": [...]} body, or ?task_ids=1,2,3."""
-    raw = param("task_ids")
+    """task_ids of mode=specific_tasks: a JSON list or {"task_ids": [...]} body, ?task_ids=1,2,3 or
+    ?task_ids=1&task_ids=2."""
+    raw = ",".join(request.query.getall("task_ids")) or param("task_ids")
     if raw is not None:
         try:
             ids = [int(part) for part in raw.split(",") if part.strip()]
