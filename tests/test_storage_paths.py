@@ -170,8 +170,8 @@ def test_a_cancelled_pack_stops_between_files_and_the_next_one_resumes(media_sto
         def cancelled(self):
             return self.done >= 1
 
-    assert pack_media(store, CancelAfterOne(1, "pack", "", None)) == {"packed": 1, "errors": 0, "remaining": 2}
-    assert pack_media(store, Job(2, "pack", "", None)) == {"packed": 2, "errors": 0, "remaining": 0}
+    assert pack_media(store, CancelAfterOne(1, "pack", store.path, "", None)) == {"packed": 1, "errors": 0, "remaining": 2}
+    assert pack_media(store, Job(2, "pack", store.path, "", None)) == {"packed": 2, "errors": 0, "remaining": 0}
     assert packed_contents(store, root) == [b"a.jpg", b"b.jpg", b"c.jpg"]
 
 
@@ -179,7 +179,7 @@ def test_large_files_are_packed_in_chunks(media_store, monkeypatch):
     store, root = media_store
     monkeypatch.setattr("lsdesk.storage.pack._LARGE_FILE", 1)
     monkeypatch.setattr("lsdesk.store.media._COPY_CHUNK", 2)
-    assert pack_media(store, Job(1, "pack", "", None)) == {"packed": 3, "errors": 0, "remaining": 0}
+    assert pack_media(store, Job(1, "pack", store.path, "", None)) == {"packed": 3, "errors": 0, "remaining": 0}
     assert packed_contents(store, root) == [b"a.jpg", b"b.jpg", b"c.jpg"]
 
 
