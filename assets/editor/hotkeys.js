@@ -18,15 +18,11 @@ export function comboOf(event) {
   const parts = [];
   if (event.ctrlKey || event.metaKey) parts.push("ctrl");
   if (event.altKey) parts.push("alt");
-  if (event.shiftKey && event.key.length !== 1) parts.push("shift");
-  let key = event.key.toLowerCase();
-  if (key === " ") key = "space";
-  if (event.shiftKey && event.key.length === 1 && !/[a-z]/i.test(event.key)) {
-    // "?" is shift+/ on most layouts: keep the character the user typed.
-  } else if (event.shiftKey && event.key.length === 1) {
-    parts.push("shift");
-  }
-  parts.push(key);
+  // Shift counts for named keys (space too) and letters; "?" is shift+/ on most layouts, so for
+  // other characters the one the user typed is the key.
+  const named = event.key.length !== 1 || event.key === " ";
+  if (event.shiftKey && (named || /[a-z]/i.test(event.key))) parts.push("shift");
+  parts.push(event.key === " " ? "space" : event.key.toLowerCase());
   return parts.join("+");
 }
 
