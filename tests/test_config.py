@@ -1,13 +1,11 @@
 """Labeling-config parsing, validation messages, what a config describes, and the checks against stored data."""
 
-from pathlib import Path
-
 import pytest
 
 from lsdesk.config import ConfigInvalid, check_against_data, parse_config
+from tests.corpus import CONFIGS, CORPUS
 
-CORPUS = Path("/work/shared/corpus/ls-templates")
-CORPUS_CONFIGS = sorted(CORPUS.glob("**/config.xml"))
+CORPUS_CONFIGS = CONFIGS
 
 
 def corpus_config(name):

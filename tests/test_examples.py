@@ -17,12 +17,10 @@ from lsdesk.formats.examples import (
 )
 from lsdesk.formats.readers import read_file
 from lsdesk.formats.tasks import make_task_validator
+from tests.corpus import CONFIGS, CORPUS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "ls-templates"
-if not CORPUS.is_dir():
-    CORPUS = pathlib.Path("/work/shared/corpus/ls-templates")
-CORPUS_CONFIGS = sorted(CORPUS.glob("**/config.xml"))
+CORPUS_CONFIGS = CONFIGS
 
 
 def corpus_id(path):

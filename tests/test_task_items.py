@@ -2,14 +2,13 @@
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from lsdesk.config import parse_config
 from lsdesk.formats.tasks import TaskInvalid, item_error, make_task_validator
+from tests.corpus import CORPUS
 
-CORPUS = Path("/work/shared/corpus/ls-templates")
 FLAT = " [assume: item as is = task root with values]"
 IN_DATA = ' [assume: item["data"] = task root with values]'
 

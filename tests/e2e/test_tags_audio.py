@@ -7,16 +7,15 @@ import math
 import re
 import struct
 import wave
-from pathlib import Path
 
 import pytest
 
 from lsdesk.config import parse_config
 from lsdesk.formats.examples import example_task
+from tests.corpus import CONFIGS, CORPUS
 from tests.test_api_import import upload
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ls-templates"
-AUDIO_CONFIGS = sorted(path for path in CORPUS.glob("**/config.xml") if "<Audio" in path.read_text())
+AUDIO_CONFIGS = [path for path in CONFIGS if "<Audio" in path.read_text()]
 
 SECONDS, RATE = 2, 8000
 
