@@ -31,15 +31,22 @@ def all_completions_deleted(conn):
         conn.execute(f"DELETE FROM {table}")
 
 
+def _completions_by_task(conn, task_ids):
+    """{task id: [(completion body, was_cancelled), ...] oldest first} for these tasks."""
+    marks = ",".join("?" * len(task_ids))
+    by_task = {}
+    for task_id, body, cancelled in conn.execute(
+            f"SELECT task_id, body, was_cancelled FROM completions WHERE task_id IN ({marks}) "
+            "ORDER BY task_id, updated_at, id", task_ids):
+        by_task.setdefault(task_id, []).append((json.loads(body), cancelled))
+    return by_task
+
+
 def refresh_disagreements(conn, task_ids):
     """Recompute the disagreement entries of these tasks from their completions, a batch at a time."""
     for chunk in batches(task_ids):
         marks = ",".join("?" * len(chunk))
-        completions = {}
-        for task_id, body, cancelled in conn.execute(
-                f"SELECT task_id, body, was_cancelled FROM completions WHERE task_id IN ({marks}) "
-                "ORDER BY task_id, updated_at, id", chunk):
-            completions.setdefault(task_id, []).append((json.loads(body), cancelled))
+        completions = _completions_by_task(conn, chunk)
         conn.execute(f"DELETE FROM disagreements WHERE task_id IN ({marks})", chunk)
         conn.execute(f"DELETE FROM disagreement_controls WHERE task_id IN ({marks})", chunk)
         entries, control_entries = [], []
@@ -110,12 +117,7 @@ class ReviewStore:
                     "SELECT id FROM tasks WHERE completions >= 2 AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
                 if not ids:
                     return
-                marks = ",".join("?" * len(ids))
-                by_task = {}
-                for task_id, body, cancelled in conn.execute(
-                        f"SELECT task_id, body, was_cancelled FROM completions WHERE task_id IN ({marks}) "
-                        "ORDER BY task_id, updated_at, id", ids):
-                    by_task.setdefault(task_id, []).append((json.loads(body), cancelled))
+                by_task = _completions_by_task(conn, ids)
             for task_id in ids:
                 yield latest_by_annotator(by_task.get(task_id, ()))
             last = ids[-1]

@@ -13,7 +13,7 @@ import pytest
 from lsdesk.store.project import ProjectStore
 from tests.ml_backend import MLBackend
 from tests.reliability.harness import kill, start
-from tests.test_storage import IMAGE_CONFIG
+from tests.test_storage import IMAGE_CONFIG, wait_for
 
 FILES = 3000
 TEXT_CONFIG = """<View><Text name="text" value="$text"/>
@@ -34,16 +34,6 @@ def run_job(client, path, body=None, expect=202):
     answer = client.post(path, json=body or {})
     assert answer.status == expect, answer
     return answer.json["job"]
-
-
-def wait_for(client, job, seconds=60):
-    deadline = time.monotonic() + seconds
-    while job["state"] == "running":
-        assert time.monotonic() < deadline, job
-        time.sleep(0.05)
-        job = client.get(f"/api/jobs/{job['id']}").json
-    assert job["state"] == "done", job
-    return job["result"]
 
 
 def checked(path):
@@ -83,7 +73,7 @@ def test_a_killed_sync_and_a_killed_pack_finish_when_run_again(tmp_path, photos)
             tasks, images, linked, _packed = file_facts(path)
             assert tasks == images == linked <= FILES
             server = start(data_dir, path)
-        wait_for(server.client, run_job(server.client, job_path))
+        wait_for(server.client, run_job(server.client, job_path), seconds=60)
     server.stop()
     assert file_facts(path) == (FILES, FILES, FILES, FILES)
 
@@ -111,5 +101,5 @@ def test_a_killed_prediction_job_leaves_whole_batches_and_finishes_when_run_agai
         with start(data_dir, path) as server:
             answer = server.client.post("/api/models/predictions?mode=all_tasks")
             assert answer.status in (200, 202), answer
-            wait_for(server.client, answer.json["job"])
+            wait_for(server.client, answer.json["job"], seconds=60)
             assert server.client.get("/api/project").json["prediction_count"] == 2000
