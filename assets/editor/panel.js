@@ -45,7 +45,9 @@ function regionRow(ctx, id) {
   name.type = "button";
   name.className = "lsd-region-name";
   const text = items.find((item) => item.value && typeof item.value.text === "string" && item.type !== "textarea");
-  name.textContent = [labelsOf(items).join(", ") || "(no label)", text ? `“${text.value.text.slice(0, 40)}”` : ""]
+  const time = items.find((item) => ctx.objects?.get(item.to_name)?.tag === "Audio" && typeof item.value?.start === "number");
+  name.textContent = [labelsOf(items).join(", ") || "(no label)", text ? `“${text.value.text.slice(0, 40)}”` : "",
+    time ? `${time.value.start.toFixed(2)}–${time.value.end.toFixed(2)} s` : ""]
     .filter(Boolean).join(" ");
   name.addEventListener("click", () => store.select(store.selected === id ? null : id));
   const eye = document.createElement("button");
