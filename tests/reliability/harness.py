@@ -139,9 +139,13 @@ class Writer:
             if answer.status >= 300:
                 self.error = f"{write.kind} {write.path} -> {answer}"
                 return
-            if write.kind == "create":
-                write.completion_id = answer.json["id"]
-            self.state = apply(write, self.state, _created(write, answer))
+            try:
+                if write.kind == "create":
+                    write.completion_id = answer.json["id"]
+                created = _created(write, answer)
+            except ValueError:
+                return  # the kill cut the answer after its status line: this write stays in flight
+            self.state = apply(write, self.state, created)
             self.acknowledged.append(write)
             self.in_flight = None
 
