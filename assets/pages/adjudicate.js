@@ -9,7 +9,7 @@
 import { api } from "../api.js";
 import { annotatorOf, annotatorsOf } from "../ui/annotator.js";
 import { formatDate, h, plural } from "../ui/dom.js";
-import { errorNotice, infoNotice } from "../ui/notice.js";
+import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 import { disagreeingControls, formatScore, queueEntry } from "./tasks-disagreement.js";
 
@@ -231,18 +231,10 @@ class CompareView {
   }
 
   // Runs one action at a time; its failure is shown above the completions.
-  async act(action, failure) {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await action();
-    } catch (error) {
-      if (this.parts.problems?.isConnected) this.parts.problems.replaceChildren(errorNotice(error, failure));
-      else toast(`${failure}: ${error.message}`, "error");
-    } finally {
-      this.busy = false;
-    }
+  act(action, failure) {
+    return runAction(this, action, failure);
   }
+
 
   destroyEditors() {
     for (const editor of this.editors) editor.destroy();

@@ -6,7 +6,7 @@ import { annotatorOf, annotatorsOf } from "../ui/annotator.js";
 import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { formatDate, h, plural } from "../ui/dom.js";
 import { hotkeyName, isTyping } from "../ui/hotkeys.js";
-import { errorNotice, infoNotice } from "../ui/notice.js";
+import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
@@ -361,17 +361,10 @@ class LabelPage {
   }
 
   // Runs one action at a time; its failure is shown above the editor.
-  async act(action, failure) {
-    this.busy = true;
-    try {
-      await action();
-    } catch (error) {
-      if (this.parts.problems?.isConnected) this.parts.problems.replaceChildren(errorNotice(error, failure));
-      else toast(`${failure}: ${error.message}`, "error");
-    } finally {
-      this.busy = false;
-    }
+  act(action, failure) {
+    return runAction(this, action, failure);
   }
+
 
   // -- hotkeys -------------------------------------------------------------------------------
 
