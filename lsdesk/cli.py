@@ -7,16 +7,17 @@ import sys
 import time
 from pathlib import Path
 
-from lsdesk import __version__, desktop
+from lsdesk import __version__
 from lsdesk import settings as defaults
-from lsdesk.api.project import current_config
 from lsdesk.app import make_app
-from lsdesk.desktop_files import install_desktop, uninstall_desktop
+from lsdesk.desktop import launch
+from lsdesk.desktop.install import install_desktop, uninstall_desktop
 from lsdesk.exporter import export_stream, write_export
 from lsdesk.formats.export import FORMATS
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
+from lsdesk.project_view import current_config
 from lsdesk.server import make_server
 from lsdesk.store.merge import MergeRefused, default_output, merge_projects
 from lsdesk.store.schema import ProjectFileError
@@ -62,7 +63,7 @@ def main(argv=None):
 
 
 def run_window(args):
-    return desktop.run(args.data_dir, args.file)
+    return launch.run(args.data_dir, args.file)
 
 
 def run_install_desktop(_args):

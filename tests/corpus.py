@@ -1,8 +1,7 @@
-"""The shared corpus of real Label Studio configs and sample tasks: beside the repository when it is
-there (a checkout next to shared/), otherwise where this workplace keeps it."""
+"""Label Studio's own template configs and sample tasks, vendored in tests/fixtures/ls-templates/
+(Apache-2.0; its README says where each file came from)."""
 
 from pathlib import Path
 
-_BESIDE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ls-templates"
-CORPUS = _BESIDE if _BESIDE.is_dir() else Path("/work/shared/corpus/ls-templates")
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "ls-templates"
 CONFIGS = sorted(CORPUS.glob("**/config.xml"))

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from lsdesk import desktop_files
-from lsdesk.desktop import DesktopApi, ProjectClaim, claim_or_focus
+from lsdesk.desktop import file_manager, install
+from lsdesk.desktop.bridge import DesktopApi
+from lsdesk.desktop.claim import ProjectClaim, claim_or_focus
 from lsdesk.store.project import ProjectStore
 from lsdesk.store.workspace import Workspace
 from tests.conftest import TEXT_CONFIG
@@ -354,9 +355,9 @@ def test_reveal_refuses_a_file_that_does_not_exist(workspace, tmp_path):
 
 def test_reveal_commands_select_the_file_on_each_system(tmp_path):
     path = tmp_path / "a b.lsdesk"
-    assert desktop_files.reveal_commands(path, "Darwin") == [(["open", "-R", str(path)], True)]
-    assert desktop_files.reveal_commands(path, "Windows") == [(["explorer", f"/select,{path}"], False)]
-    linux = desktop_files.reveal_commands(path, "Linux")
+    assert file_manager.reveal_commands(path, "Darwin") == [(["open", "-R", str(path)], True)]
+    assert file_manager.reveal_commands(path, "Windows") == [(["explorer", f"/select,{path}"], False)]
+    linux = file_manager.reveal_commands(path, "Linux")
     assert f"array:string:{path.as_uri()}" in linux[0][0] and linux[1] == (["xdg-open", str(tmp_path)], False)
 
 
@@ -421,6 +422,6 @@ def test_install_desktop_writes_a_valid_entry_mime_type_and_icon(tmp_path):
 
 
 def test_exec_line_quotes_what_the_desktop_entry_spec_reserves():
-    entry = desktop_files.desktop_entry(["/opt/my apps/python", "-m", "lsdesk"])
+    entry = install.desktop_entry(["/opt/my apps/python", "-m", "lsdesk"])
     assert 'Exec="/opt/my apps/python" -m lsdesk %f' in entry.splitlines()
-    assert desktop_files.desktop_entry(['/a"b$c']).splitlines()[5] == r'Exec="/a\\"b\\$c" %f'
+    assert install.desktop_entry(['/a"b$c']).splitlines()[5] == r'Exec="/a\\"b\\$c" %f'

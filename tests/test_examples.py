@@ -20,15 +20,13 @@ from lsdesk.formats.tasks import make_task_validator
 from tests.corpus import CONFIGS, CORPUS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CORPUS_CONFIGS = CONFIGS
 
 
 def corpus_id(path):
     return str(path.parent.relative_to(CORPUS))
 
 
-@pytest.mark.skipif(not CORPUS_CONFIGS, reason="the shared config corpus is not here")
-@pytest.mark.parametrize("path", CORPUS_CONFIGS, ids=corpus_id)
+@pytest.mark.parametrize("path", CONFIGS, ids=corpus_id)
 def test_every_corpus_config_gets_a_sample_task_its_validator_accepts(path):
     config = parse_config(path.read_text())
     task = example_task(config)
@@ -37,8 +35,7 @@ def test_every_corpus_config_gets_a_sample_task_its_validator_accepts(path):
     make_task_validator(config)(json.loads(example_file(config, "json")[1])[1])
 
 
-@pytest.mark.skipif(not CORPUS_CONFIGS, reason="the shared config corpus is not here")
-@pytest.mark.parametrize("path", CORPUS_CONFIGS, ids=corpus_id)
+@pytest.mark.parametrize("path", CONFIGS, ids=corpus_id)
 def test_sample_files_of_corpus_configs_read_back_as_tasks(path):
     config = parse_config(path.read_text())
     task = example_task(config)

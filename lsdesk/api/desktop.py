@@ -5,7 +5,7 @@ from pathlib import Path
 from bottle import request
 
 from lsdesk.api.http import ApiError, json_response, read_json
-from lsdesk.desktop_files import FileManagerError, reveal_in_file_manager
+from lsdesk.desktop.file_manager import FileManagerError, reveal_in_file_manager
 
 
 def add_routes(app, workspace):

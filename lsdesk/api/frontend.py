@@ -4,7 +4,7 @@ from functools import partial
 
 from bottle import static_file
 
-from lsdesk.api.helpers import ASSETS
+from lsdesk.resources import ASSETS
 
 APP_ROUTES = ("/", "/projects", "/setup", "/import", "/tasks", "/label", "/label/<task_id>",
               "/label/<task_id>/compare", "/export", "/stats", "/models")

@@ -1,7 +1,6 @@
 """Helpers: health, version, config validation without saving, sample tasks, and sample media."""
 
 import time
-from pathlib import Path
 
 from bottle import HTTPResponse, request, static_file
 
@@ -10,8 +9,7 @@ from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response, no_content, param
 from lsdesk.api.project import ConfigProblems, current_config, submitted_config, validated_config
 from lsdesk.formats.examples import example_file, example_task, time_series_csv
-
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+from lsdesk.resources import ASSETS
 
 _FILE_TYPES = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
                "txt": "text/plain"}

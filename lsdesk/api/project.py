@@ -1,14 +1,14 @@
 """Projects: the active project's settings and label config, creating, opening and switching files."""
 
 import os
-from functools import lru_cache
 
 from bottle import redirect, request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, is_json_request, json_response, param, read_json, read_json_object
-from lsdesk.config import ConfigInvalid, check_against_data, parse_config
+from lsdesk.config import ConfigInvalid, check_against_data
 from lsdesk.ml.backends import DuplicateBackend, NotConnected, connect
+from lsdesk.project_view import current_config, parse_cached, serialize
 from lsdesk.store.schema import ProjectFileError
 
 # Settings a PATCH may change, with the type each must have.
@@ -19,17 +19,6 @@ _EDITABLE = {
     "sampling": str,
     "allow_delete_completions": bool,
 }
-
-
-@lru_cache(maxsize=32)
-def _parsed(xml):
-    return parse_config(xml)
-
-
-def current_config(store):
-    """The project's parsed label config, or None before one is saved."""
-    xml = store.settings()["label_config"]
-    return _parsed(xml) if xml else None
 
 
 def config_line(store):
@@ -52,45 +41,6 @@ def add_routes(app, workspace):
     app.route("/api/project-switch", ["GET", "POST"], lambda: switch_project(workspace))
     app.route("/api/projects", ["GET"], lambda: list_projects(workspace))
     app.route("/api/projects/open", ["POST"], lambda: open_project(workspace))
-
-
-def serialize(store):
-    """The project as Label Studio 0.8's GET /api/project shows it, plus uuid, title and path."""
-    project_settings = store.settings()
-    counts = store.counts()
-    config = current_config(store)
-    return {
-        "uuid": project_settings["uuid"],
-        "title": project_settings["title"],
-        "path": str(store.path),
-        "project_name": project_settings["title"],
-        "description": project_settings["description"],
-        "task_count": counts["tasks"],
-        "completion_count": counts["completed_tasks"],
-        "total_completions": counts["completions"],
-        "prediction_count": counts["predictions"],
-        "config": {**{key: value for key, value in project_settings.items() if key != "uuid"},
-                   "ml_backends": [{"url": backend["url"], "name": backend["name"]} for backend in store.ml_backends()]},
-        "data_types": config.data_types if config else {},
-        "label_config_line": config.line if config else "",
-        "instruction": project_settings["instruction"],
-        "sampling": project_settings["sampling"],
-        "can_manage_tasks": True,
-        "can_manage_completions": True,
-        "can_delete_tasks": True,
-        # 0.8 reports this inverted: true when the server is NOT in multi-session mode.
-        "multi_session_mode": True,
-        "source_storage": {"readable_path": _storage_path(project_settings, "source", store.path)},
-        "target_storage": {"readable_path": _storage_path(project_settings, "target", store.path)},
-        "source_syncing": False,
-        "target_syncing": False,
-    }
-
-
-def _storage_path(project_settings, group, project_path):
-    """Where a storage group reads or writes: its folder, or the project file itself."""
-    storage = project_settings.get(group)
-    return storage["path"] if storage else str(project_path)
 
 
 def _body_or_params():
@@ -165,7 +115,7 @@ def parsed_config(xml):
     if not isinstance(xml, str) or not xml.strip():
         raise ConfigProblems(["No label config given: send label_config (JSON or form) or an XML body"])
     try:
-        return _parsed(xml.replace("\r\n", "\n"))
+        return parse_cached(xml.replace("\r\n", "\n"))
     except ConfigInvalid as error:
         raise ConfigProblems(error.messages) from None
 

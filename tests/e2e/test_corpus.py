@@ -1,7 +1,5 @@
 """Every Label Studio template config in the corpus draws in the editor with its sample task."""
 
-import pytest
-
 from lsdesk.config import parse_config
 from lsdesk.formats.examples import example_task
 from tests.corpus import CONFIGS, CORPUS
@@ -14,7 +12,6 @@ NOT_YET = {"Video", "VideoRectangle", "TimeSeries", "TimeSeriesLabels", "Channel
 NOT_YET_FEATURES = ("valueList",)
 
 
-@pytest.mark.skipif(not CONFIGS, reason="the shared corpus is not beside the repository")
 def test_every_corpus_config_draws_with_its_sample_task(editor):
     failures = []
     for path in CONFIGS:

@@ -1,4 +1,4 @@
-"""Desktop integration: the Linux menu entry, icon and *.lsdesk file type, and showing a file in the file manager.
+"""Installing lsdesk on a Linux desktop: the menu entry, the icon and the *.lsdesk file type.
 
 The install and uninstall functions take the XDG data and config folders to write into, so
 tests point them at temporary ones; `install_desktop` and `uninstall_desktop` are the thin
@@ -6,25 +6,19 @@ commands over them.
 """
 
 import os
-import platform
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from lsdesk.api.helpers import ASSETS
+from lsdesk.resources import ICON
 
 APP_ID = "lsdesk"
 MIME_TYPE = "application/x-lsdesk"
-ICON = ASSETS / "lsdesk.svg"
 _DEFAULTS_SECTION = "[Default Applications]"
 # Characters an Exec argument may hold without quotes (the Desktop Entry spec's reserved ones need them).
 _PLAIN_ARGUMENT = re.compile(r"^[\w/.,:+=@-]+$")
-
-
-class FileManagerError(Exception):
-    """No file manager could be asked to show the file."""
 
 
 # -- the files ------------------------------------------------------------------------------
@@ -168,41 +162,3 @@ def _refresh_caches(data_home):
         if shutil.which(tool) and (Path(data_home) / folder).is_dir():
             subprocess.run([tool, str(Path(data_home) / folder)], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False)
-
-
-# -- the file manager ------------------------------------------------------------------------
-
-
-def reveal_commands(path, system=None):
-    """(command, answers) pairs that show `path` in the file manager, best first. A command that
-    answers is run and judged by its exit code; the others are started and left to run."""
-    path = Path(path)
-    system = system or platform.system()
-    if system == "Darwin":
-        return [(["open", "-R", str(path)], True)]
-    if system == "Windows":
-        return [(["explorer", f"/select,{path}"], False)]
-    return [
-        # The freedesktop file-manager interface selects the file (Nautilus, Dolphin, Nemo, Thunar...).
-        (["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.FileManager1",
-          "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1.ShowItems",
-          f"array:string:{path.as_uri()}", "string:"], True),
-        (["xdg-open", str(path.parent)], False),
-    ]
-
-
-def reveal_in_file_manager(path):
-    """Show a file in the system's file manager; FileManagerError when none can be asked."""
-    for command, answers in reveal_commands(path):
-        if not shutil.which(command[0]):
-            continue
-        if not answers:
-            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-            return
-        try:
-            finished = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
-        except subprocess.TimeoutExpired:
-            continue
-        if finished.returncode == 0:
-            return
-    raise FileManagerError(f"No file manager could show {path}: install xdg-utils, or open {Path(path).parent}")
