@@ -232,6 +232,17 @@ def test_a_file_claimed_by_a_running_lsdesk_is_focused_there(tmp_path):
     assert claim_or_focus(ProjectClaim(tmp_path, path), wait=5) is True
 
 
+def test_the_claim_loads_no_gui_toolkit_and_no_http_handler():
+    """The single-instance claim runs without a display; nothing in lsdesk.desktop imports lsdesk.api."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, lsdesk.desktop.claim; print(sorted(m for m in sys.modules "
+         "if m.startswith(('PyQt6', 'webview', 'lsdesk.api', 'lsdesk.app'))))"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "DISPLAY": ""}, check=True)
+    assert loaded.stdout.strip() == "[]"
+    package = Path(__file__).resolve().parent.parent / "lsdesk" / "desktop"
+    assert [path.name for path in package.glob("*.py") if "lsdesk.api" in path.read_text()] == []
+
+
 def test_pages_served_to_a_browser_allow_no_eval(api):
     assert "script-src 'self';" in api.get("/projects").headers["Content-Security-Policy"]
 
