@@ -101,3 +101,8 @@ export function centreOf(shape, g) {
 }
 
 export const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
+
+// A point in percent held inside the image.
+export function clampPoint(point) {
+  return { x: clamp(point.x, 0, 100), y: clamp(point.y, 0, 100) };
+}
