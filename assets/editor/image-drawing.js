@@ -4,9 +4,9 @@
 
 import { attr } from "./config.js";
 import { labelColor } from "./labelbar.js";
-import { centreOf, clamp, clampPoint, declaredShape, inferredShape, toPixels } from "./image-geometry.js";
+import { clamp, clampPoint } from "./image-geometry.js";
 import { relationCaption } from "./image-relations.js";
-import { SHAPES } from "./image-shapes.js";
+import { SHAPES, centreOf, declaredShape, inferredShape, toPixels } from "./image-shapes.js";
 import { svg } from "./image-svg.js";
 
 const HANDLE = 4; // half the side of an edit handle, in screen pixels

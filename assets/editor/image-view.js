@@ -10,11 +10,11 @@
 import { attr, flag } from "./config.js";
 import { isTyping } from "./hotkeys.js";
 import { newRegionId } from "./store.js";
-import { clamp, declaredShape, inferredShape, normalizeDegrees } from "./image-geometry.js";
+import { clamp, normalizeDegrees } from "./image-geometry.js";
 import { regionDrawing } from "./image-drawing.js";
 import { relationMode, relationsNode, renderRelationList } from "./image-relations.js";
 import { svg } from "./image-svg.js";
-import { BARE, LABELED, SHAPES } from "./image-shapes.js";
+import { BARE, LABELED, SHAPES, declaredShape, inferredShape } from "./image-shapes.js";
 import { tools } from "./image-tools.js";
 import { zoomAndPan } from "./image-zoom.js";
 

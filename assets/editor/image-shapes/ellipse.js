@@ -1,7 +1,7 @@
 // Ellipses on an image: drawn by dragging from the centre out, moved, their radii changed by
 // four handles, rotated by a knob.
 
-import { clamp, clampPoint, rotate } from "../image-geometry.js";
+import { clamp, clampPoint, isNumber, rotate } from "../image-geometry.js";
 import { knob, square, svg } from "../image-svg.js";
 
 export default {
@@ -9,6 +9,17 @@ export default {
   key: "o",
   title: "Ellipse",
   strokeWidth: 1,
+
+  // Whether a value holds every number the shape needs; whether its keys suggest this shape.
+  fits: (value) => isNumber(value.x) && isNumber(value.y) && isNumber(value.radiusX) && isNumber(value.radiusY),
+  hasKeys: (value) => "radiusX" in value,
+
+  // The value in natural pixels {x, y, rx, ry, r}: rotation in degrees about the centre.
+  toPixels(value, px, py) {
+    return { x: px(value.x), y: py(value.y), rx: px(value.radiusX), ry: py(value.radiusY), r: Number(value.rotation) || 0 };
+  },
+
+  centre: (g) => [g.x, g.y],
 
   // The region's SVG from its geometry in natural pixels.
   draw(geom, paint) {

@@ -2,7 +2,7 @@
 // the zoom so a point stays visible.
 
 import { attr } from "../config.js";
-import { clamp, clampPoint } from "../image-geometry.js";
+import { clamp, clampPoint, isNumber } from "../image-geometry.js";
 import { svg } from "../image-svg.js";
 
 // A key point's radius in natural pixels: `width` percent of the displayed width, on screen.
@@ -20,6 +20,17 @@ export default {
   fixedStrokeWidth: 1,
   // Pressing a point with the key point tool moves it rather than making another on top.
   pressEditsSame: true,
+
+  // Whether a value holds every number the shape needs; whether its keys suggest this shape.
+  fits: (value) => isNumber(value.x) && isNumber(value.y),
+  hasKeys: (value) => "width" in value && "x" in value && "y" in value,
+
+  // The value in natural pixels {x, y, size}: size stays in percent of the displayed width.
+  toPixels(value, px, py) {
+    return { x: px(value.x), y: py(value.y), size: isNumber(value.width) ? value.width : 0 };
+  },
+
+  centre: (g) => [g.x, g.y],
 
   // The region's SVG from its geometry in natural pixels.
   draw(geom, paint, view, unit) {

@@ -2,7 +2,7 @@
 // enter closes it, backspace or ctrl+z takes back a point, escape drops it), moved, and reshaped
 // by dragging a point's handle.
 
-import { clampPoint } from "../image-geometry.js";
+import { clampPoint, isPointList } from "../image-geometry.js";
 import { knob, svg } from "../image-svg.js";
 
 const CLOSE_DISTANCE = 8; // screen pixels from the first point that close a polygon
@@ -14,6 +14,22 @@ const polygon = {
   strokeWidth: 2,
   // Pressing a polygon with the polygon tool moves it rather than starting another on top.
   pressEditsSame: true,
+
+  // Whether a value holds every number the shape needs; whether its keys suggest this shape.
+  fits: (value) => isPointList(value.points) && value.points.length > 0,
+  hasKeys: (value) => "points" in value,
+
+  // The value in natural pixels {points}.
+  toPixels(value, px, py) {
+    return { points: value.points.map(([x, y]) => [px(x), py(y)]) };
+  },
+
+  // The centre of the points' bounding box.
+  centre(g) {
+    const xs = g.points.map((point) => point[0]);
+    const ys = g.points.map((point) => point[1]);
+    return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+  },
 
   // The region's SVG from its geometry in natural pixels.
   draw(geom, paint) {

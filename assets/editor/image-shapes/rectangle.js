@@ -1,7 +1,7 @@
 // Rectangles on an image: drawn by dragging a box, moved, resized by corner and edge handles
 // (in the box's own frame when it is rotated), rotated by a knob.
 
-import { clampPoint, rotate } from "../image-geometry.js";
+import { clampPoint, isNumber, rotate } from "../image-geometry.js";
 import { knob, square, svg } from "../image-svg.js";
 
 export default {
@@ -9,6 +9,21 @@ export default {
   key: "r",
   title: "Rectangle",
   strokeWidth: 1,
+
+  // Whether a value holds every number the shape needs; whether its keys suggest this shape.
+  fits: (value) => isNumber(value.x) && isNumber(value.y) && isNumber(value.width) && isNumber(value.height),
+  hasKeys: (value) => "height" in value,
+
+  // The value in natural pixels {x, y, w, h, r}: rotation in degrees about the top-left corner.
+  toPixels(value, px, py) {
+    return { x: px(value.x), y: py(value.y), w: px(value.width), h: py(value.height), r: Number(value.rotation) || 0 };
+  },
+
+  // The point a relation arrow starts or ends at, in natural pixels.
+  centre(g) {
+    const [dx, dy] = rotate([g.w / 2, g.h / 2], g.r);
+    return [g.x + dx, g.y + dy];
+  },
 
   // The region's SVG from its geometry in natural pixels.
   draw(geom, paint) {
