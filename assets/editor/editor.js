@@ -18,7 +18,7 @@ import { attr, flag, parseConfig, walk } from "./config.js";
 import { resolve } from "./data.js";
 import { Hotkeys } from "./hotkeys.js";
 import { renderRegionList } from "./panel.js";
-import { loadTags, tagModule } from "./registry.js";
+import { loadTags, moduleNameFor, tagLoadError, tagModule } from "./registry.js";
 import { AnnotationStore } from "./store.js";
 
 export function createEditor(container, { config, task, result = [], onChange = () => {}, readOnly = false }) {
@@ -112,6 +112,8 @@ function makeContext(root, task, store, hotkeys) {
 }
 
 function renderNode(node, ctx) {
+  const failure = tagLoadError(node.tag);
+  if (failure) return notLoaded(node, failure);
   const module = tagModule(node.tag);
   if (!module) return unsupported(node);
   try {
@@ -129,6 +131,18 @@ function unsupported(node, reason = "") {
   box.setAttribute("role", "note");
   const name = node.attrs.name ? ` name="${node.attrs.name}"` : "";
   box.textContent = `<${node.tag}${name}> is not supported by this version of lsdesk${reason ? `: ${reason}` : "."}`;
+  return box;
+}
+
+// A tag whose module failed to load shows the error it failed with (the module is there: a bug, not a missing feature).
+function notLoaded(node, error) {
+  console.warn(`<${node.tag}>: its module could not be loaded`, error);
+  const box = document.createElement("div");
+  box.className = "lsd-unsupported lsd-tag-error";
+  box.setAttribute("role", "alert");
+  const name = node.attrs.name ? ` name="${node.attrs.name}"` : "";
+  box.textContent = `<${node.tag}${name}> could not be drawn: /assets/tags/${moduleNameFor(node.tag)}.js failed to load: `
+    + `${error.name}: ${error.message}`;
   return box;
 }
 

@@ -1,7 +1,7 @@
 // The image controls: *Labels controls draw their label bar, bare tools draw nothing (the Image
 // shows their tool button). Drawing itself is done by the Image they point at.
 
-import { renderLabelsControl } from "../tags/labels.js";
+import { renderLabelsControl } from "./labels-control.js";
 
 // A control pointing at something that is not an Image cannot draw there: say so in its place.
 function checkTargets(node, ctx, tagName) {

@@ -10,20 +10,37 @@ export function moduleNameFor(tagName) {
   return ALIASES[lower] || lower;
 }
 
-// Load the modules of every tag in the config; resolves to a Map lower-case name → module or Error.
+// Load the modules of every tag in the config. A tag without a module is unsupported; a module
+// that is there but fails to load (a syntax error, a failed import) keeps its error to show.
 export async function loadTags(tagNames) {
   const wanted = [...new Set(tagNames.map(moduleNameFor))].filter((name) => !loaded.has(name));
   await Promise.all(wanted.map(async (name) => {
+    const url = `/assets/tags/${name}.js`;
     try {
-      const module = await import(`/assets/tags/${name}.js`);
+      const module = await import(url);
       loaded.set(name, module.default);
     } catch (error) {
-      loaded.set(name, null);
+      loaded.set(name, (await isMissing(url)) ? null : error);
     }
   }));
 }
 
-// The module of a tag (after loadTags), or null when lsdesk does not support it.
+async function isMissing(url) {
+  try {
+    return (await fetch(url, { method: "HEAD" })).status === 404;
+  } catch {
+    return false;
+  }
+}
+
+// The module of a tag (after loadTags), or null when lsdesk does not support it or it failed to load.
 export function tagModule(tagName) {
-  return loaded.get(moduleNameFor(tagName)) || null;
+  const module = loaded.get(moduleNameFor(tagName));
+  return module instanceof Error ? null : module || null;
+}
+
+// The error a tag's module failed to load with, or null.
+export function tagLoadError(tagName) {
+  const module = loaded.get(moduleNameFor(tagName));
+  return module instanceof Error ? module : null;
 }

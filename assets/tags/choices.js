@@ -2,9 +2,13 @@
 // (layout="select"); one item {type: "choices", value: {choices: [..]}} per control, or per
 // selected region with perRegion. Aliases win; hotkeys toggle; clearing every choice removes the item.
 
+import { currentItem, writeAnswer } from "../editor/answers.js";
 import { flag, walk } from "../editor/config.js";
-import { newRegionId, itemForRegion } from "../editor/store.js";
-import { bindVisibility, isShown, objectNames, placeItem, selectedRegion, validateRequired } from "./view.js";
+import { choiceValue, optionNode } from "../editor/options.js";
+import { validateRequired } from "../editor/required.js";
+import { newRegionId } from "../editor/store.js";
+import { objectNames, selectedRegion } from "../editor/targets.js";
+import { bindVisibility, isShown } from "../editor/visibility.js";
 
 let groups = 0;
 
@@ -16,51 +20,6 @@ export function choiceNodes(node, ctx) {
     if (Array.isArray(options)) found.push(...options.map(optionNode));
   }
   return found;
-}
-
-// A Choice node from a dynamic option: a string or {value, alias?, hotkey?, children?}.
-export function optionNode(option) {
-  if (typeof option !== "object" || option === null) return { tag: "Choice", attrs: { value: String(option) }, children: [], text: "" };
-  const attrs = {};
-  for (const [key, value] of Object.entries(option)) if (typeof value === "string") attrs[key.toLowerCase()] = value;
-  const children = Array.isArray(option.children) ? option.children.map(optionNode) : [];
-  return { tag: "Choice", attrs, children, text: "" };
-}
-
-export const choiceValue = (choice) => choice.attrs.alias || choice.attrs.value;
-
-// The item a classification control edits now: the selected region's (per-region) or the object's.
-export function currentItem(node, ctx) {
-  const name = node.attrs.name;
-  if (flag(node, "perRegion")) {
-    const region = selectedRegion(node, ctx);
-    return region ? ctx.store.itemOf(name, region[0].id) : null;
-  }
-  return ctx.store.itemsOf(name).find((item) => !item.id || !ctx.store.region(item.id).some(isPlaceItem)) || ctx.store.itemsOf(name)[0] || null;
-}
-
-const isPlaceItem = (item) => item.value && ["x", "points", "start", "startOffset"].some((key) => key in item.value);
-
-// Write a control's answer: payload null removes its item; otherwise the item is updated in
-// place (keeping any other keys it was loaded with) or made, per region or for the whole object.
-export function writeAnswer(node, ctx, type, payload) {
-  const name = node.attrs.name;
-  const perRegion = flag(node, "perRegion");
-  const region = perRegion ? selectedRegion(node, ctx) : null;
-  if (perRegion && !region) return;
-  ctx.store.change(() => {
-    const item = currentItem(node, ctx);
-    if (payload === null) {
-      if (item) ctx.store.remove(item);
-    } else if (item) {
-      if (typeof item.value !== "object" || item.value === null) item.value = {};
-      Object.assign(item.value, payload);
-    } else if (region) {
-      ctx.store.add(itemForRegion(placeItem(region), name, type, payload));
-    } else {
-      ctx.store.add({ id: newRegionId(), from_name: name, to_name: objectNames(node, ctx)[0], type, value: { ...payload } });
-    }
-  });
 }
 
 // Whether the annotation was loaded empty (checked before any default answer is added).

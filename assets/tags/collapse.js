@@ -2,7 +2,6 @@
 // closes the others.
 
 import { flag } from "../editor/config.js";
-import { renderPanel } from "./panel.js";
 
 export default {
   name: "Collapse",
@@ -12,7 +11,7 @@ export default {
     box.className = "lsd-collapse" + (flag(node, "bordered") ? " bordered" : "");
     const accordion = flag(node, "accordion", true);
     for (const child of node.children) {
-      const element = child.tag.toLowerCase() === "panel" ? renderPanel(child, ctx) : ctx.render(child);
+      const element = ctx.render(child);
       if (!element) continue;
       if (accordion && element.tagName === "DETAILS") {
         const closeOthers = () => {

@@ -1,9 +1,11 @@
 // <DateTime>: date and/or time inputs (`only` = date, time, month, year); the value is stored
 // already formatted with the tag's strftime `format`: {type: "datetime", value: {datetime: ".."}}.
 
+import { currentItem, writeAnswer } from "../editor/answers.js";
 import { attr, flag } from "../editor/config.js";
-import { currentItem, writeAnswer } from "./choices.js";
-import { bindVisibility, selectedRegion, validateRequired } from "./view.js";
+import { validateRequired } from "../editor/required.js";
+import { selectedRegion } from "../editor/targets.js";
+import { bindVisibility } from "../editor/visibility.js";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];

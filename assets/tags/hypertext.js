@@ -7,7 +7,7 @@ import { attr } from "../editor/config.js";
 import {
   addSpan, clearSelection, clickSpan, codePointIndex, fingerprint, granularityFor, loadText, markSelected,
   onSelectionEnd, regionLook, regionsOf, renderRuns, savesText, selectionIn, snap, unitOffset,
-} from "./text.js";
+} from "../editor/spans.js";
 
 // Elements kept as they are; any other element is replaced by its (sanitised) content,
 // except the DROPPED ones, which go with everything inside them.

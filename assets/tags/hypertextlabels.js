@@ -1,6 +1,6 @@
 // <HyperTextLabels>: the Labels bar for HyperText; spans are written with type "hypertextlabels".
 
-import { renderLabelsControl } from "./labels.js";
+import { renderLabelsControl } from "../editor/labels-control.js";
 
 export default {
   name: "HyperTextLabels",

@@ -2,32 +2,7 @@
 // selected in a Text, HyperText or Paragraphs object (those tags make the spans); on an Image
 // the bar only arms labels for the shape tools. `value="$field"` builds the labels from task data.
 
-import { renderLabelBar } from "../editor/labelbar.js";
-import { bindVisibility } from "./view.js";
-
-export function renderLabelsControl(node, ctx) {
-  addDynamicLabels(node, ctx);
-  const bar = renderLabelBar(node, ctx);
-  bar.dataset.control = node.attrs.name;
-  bindVisibility(node, ctx, bar);
-  return bar;
-}
-
-// Labels listed in task data ([{value, alias?, background?, hotkey?}] or strings) become Label children.
-function addDynamicLabels(node, ctx) {
-  if (!node.attrs.value || !node.attrs.value.startsWith("$")) return;
-  const options = ctx.resolve(node.attrs.value);
-  if (!Array.isArray(options)) return;
-  for (const option of options) {
-    const attrs = typeof option === "object" && option !== null ? { ...option } : { value: String(option) };
-    for (const key of Object.keys(attrs)) {
-      const value = attrs[key];
-      delete attrs[key];
-      if (typeof value === "string") attrs[key.toLowerCase()] = value;
-    }
-    if (attrs.value !== undefined) node.children.push({ tag: "Label", attrs, children: [], text: "" });
-  }
-}
+import { renderLabelsControl } from "../editor/labels-control.js";
 
 export default {
   name: "Labels",

@@ -1,9 +1,11 @@
 // <Number>: a number input (or a slider); {type: "number", value: {number: n}}; empty removes it.
 // The hotkey steps the number up by `step`.
 
+import { currentItem, writeAnswer } from "../editor/answers.js";
 import { attr, flag } from "../editor/config.js";
-import { currentItem, writeAnswer } from "./choices.js";
-import { bindVisibility, isShown, selectedRegion, validateRequired } from "./view.js";
+import { validateRequired } from "../editor/required.js";
+import { selectedRegion } from "../editor/targets.js";
+import { bindVisibility, isShown } from "../editor/visibility.js";
 
 export default {
   name: "Number",

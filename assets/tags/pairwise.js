@@ -3,8 +3,9 @@
 // Clicking the chosen side again clears it.
 
 import { attr } from "../editor/config.js";
+import { validateRequired } from "../editor/required.js";
 import { newRegionId } from "../editor/store.js";
-import { bindVisibility, validateRequired } from "./view.js";
+import { bindVisibility } from "../editor/visibility.js";
 
 export default {
   name: "Pairwise",

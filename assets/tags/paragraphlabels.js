@@ -1,6 +1,6 @@
 // <ParagraphLabels>: the Labels bar for Paragraphs; spans are written with type "paragraphlabels".
 
-import { renderLabelsControl } from "./labels.js";
+import { renderLabelsControl } from "../editor/labels-control.js";
 
 export default {
   name: "ParagraphLabels",

@@ -7,7 +7,7 @@ import { colorFor } from "../editor/colors.js";
 import {
   addSpan, clearSelection, clickSpan, codePointIndex, fingerprint, granularityFor, markSelected, onSelectionEnd,
   regionLook, regionsOf, renderRuns, savesText, selectionIn, snap,
-} from "./text.js";
+} from "../editor/spans.js";
 
 export default {
   name: "Paragraphs",

@@ -4,8 +4,9 @@
 // array (old data) is read as the single column's order.
 
 import { flag } from "../editor/config.js";
+import { validateRequired } from "../editor/required.js";
 import { newRegionId } from "../editor/store.js";
-import { bindVisibility, validateRequired } from "./view.js";
+import { bindVisibility } from "../editor/visibility.js";
 
 const UNSORTED = "_";
 

@@ -1,9 +1,11 @@
 // <Rating>: 1..maxRating stars (or hearts, fire, smiles); {type: "rating", value: {rating: n}}.
 // Clicking the current rating clears it; the hotkey steps the rating up and past the top clears it.
 
+import { currentItem, writeAnswer } from "../editor/answers.js";
 import { attr, flag } from "../editor/config.js";
-import { currentItem, writeAnswer } from "./choices.js";
-import { bindVisibility, isShown, selectedRegion, validateRequired } from "./view.js";
+import { validateRequired } from "../editor/required.js";
+import { selectedRegion } from "../editor/targets.js";
+import { bindVisibility, isShown } from "../editor/visibility.js";
 
 const ICONS = { star: "★", heart: "♥", fire: "🔥", smile: "☺" };
 

@@ -2,9 +2,12 @@
 // path from the root: {type: "taxonomy", value: {taxonomy: [["A"], ["B", "B1"]]}}.
 // leafsOnly, showFullPath, pathSeparator, maxUsages, perRegion.
 
+import { currentItem, writeAnswer } from "../editor/answers.js";
 import { attr, flag } from "../editor/config.js";
-import { choiceValue, currentItem, optionNode, writeAnswer } from "./choices.js";
-import { bindVisibility, selectedRegion, validateRequired } from "./view.js";
+import { choiceValue, optionNode } from "../editor/options.js";
+import { validateRequired } from "../editor/required.js";
+import { selectedRegion } from "../editor/targets.js";
+import { bindVisibility } from "../editor/visibility.js";
 
 const key = (path) => JSON.stringify(path);
 

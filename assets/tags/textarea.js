@@ -3,10 +3,12 @@
 // editable="true", can be changed in place. maxSubmissions, skipDuplicates, perRegion,
 // Shortcut children (buttons and hotkeys that insert their text while typing).
 
+import { currentItem, writeAnswer } from "../editor/answers.js";
 import { attr, flag, walk } from "../editor/config.js";
 import { comboOf } from "../editor/hotkeys.js";
-import { currentItem, writeAnswer } from "./choices.js";
-import { bindVisibility, selectedRegion, validateRequired } from "./view.js";
+import { validateRequired } from "../editor/required.js";
+import { selectedRegion } from "../editor/targets.js";
+import { bindVisibility } from "../editor/visibility.js";
 
 // The entries of an item (very old data has a bare string).
 function entriesOf(item) {

@@ -5,7 +5,7 @@ from pathlib import Path
 from bottle import HTTPResponse
 
 from lsdesk import settings as defaults
-from lsdesk.agreement import ProjectAgreement, measured_controls, report_csv
+from lsdesk.agreement.report import ProjectAgreement, measured_controls, report_csv
 from lsdesk.api.http import ApiError, int_param, json_response, param, path_id, read_json_object
 from lsdesk.api.project import current_config
 from lsdesk.store.merge import MergeRefused, default_output, merge_projects

@@ -7,7 +7,7 @@ calls one of them, so the disagreement table is never stale and no request scans
 
 import json
 
-from lsdesk.agreement import latest_by_annotator, task_agreement
+from lsdesk.agreement.task import latest_by_annotator, task_agreement
 from lsdesk.store.common import batches, compact_json
 
 
