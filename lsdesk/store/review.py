@@ -1,5 +1,5 @@
 """The SQL of reviewing several annotators' work: the disagreement table, completion versions kept by a
-merge, ground truth, and the completions agreement statistics read (a mixin of ProjectStore).
+merge and the conflicts it flags, ground truth, and the completions agreement statistics read (a mixin of ProjectStore).
 
 The functions run inside a write transaction of ProjectStore; every path that writes completions
 calls one of them, so the disagreement table is never stale and no request scans for it.
@@ -14,8 +14,8 @@ CONFLICT_REASON = "edited in both copies"
 
 
 def completions_changed(conn, task_id):
-    """After a task's completions changed: refresh its disagreement entry, forget versions of
-    completions that are gone."""
+    """After a task's completions changed: refresh its disagreement entry, forget versions and
+    conflicts of completions that are gone."""
     refresh_disagreements(conn, [task_id])
     for table in ("completion_versions", "completion_conflicts"):
         conn.execute(f"DELETE FROM {table} WHERE task_id = ? AND completion_id NOT IN "
