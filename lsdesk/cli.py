@@ -175,7 +175,8 @@ def run_merge(args):
           f"{completions['edited_on_both']:,} edited on both sides; {completions['versions_kept']:,} older "
           f"versions kept)\n"
           f"  label config: {config}\n"
-          f"  tasks where annotators disagree: {report['disagreements']:,}")
+          f"  tasks where annotators disagree: {report['disagreements']:,}\n"
+          f"  tasks with a completion edited in both copies, to choose between: {report['conflicts']:,}")
     return 0
 
 

@@ -93,6 +93,7 @@ REPORT = {
     "completions": {"total": 8, "added_from_b": 4, "edited_on_both": 1, "versions_kept": 1},
     "config": "b",
     "disagreements": 1,
+    "conflicts": 1,
 }
 
 
@@ -116,16 +117,20 @@ def test_merge_through_the_api(copies):
     # The shared completion keeps B's later edit; A's is a version of it.
     (shared,) = tasks["t1"]["completions"]
     assert shared["result"] == choice("Positive") and shared["lead_time"] == 9 and shared["completed_by"] == "ann"
+    assert shared["updated_by"] == "bob"
     versions = api.get(f"/api/tasks/{tasks['t1']['id']}/completions/{shared['id']}/versions").json["versions"]
-    assert [(v["result"], v["completed_by"], v["was_cancelled"]) for v in versions] == [
-        (choice("Negative"), "ann", False)]
+    assert [(v["result"], v["completed_by"], v["updated_by"], v["was_cancelled"]) for v in versions] == [
+        (choice("Negative"), "ann", "ann", False)]
     assert api.get(f"/api/tasks/{tasks['t1']['id']}/completions/99999/versions").status == 404
 
-    # Only t4 has two annotators who disagree (t2 and t3 agree; t1 and t5 have one annotator).
+    # Only t4 has two annotators who disagree (t2 and t3 agree; t1 and t5 have one annotator); t1's one
+    # completion was edited in both copies, which comes first.
     t4 = tasks["t4"]["id"]
     disagreements = api.get("/api/project/disagreements").json
-    assert disagreements == {"total": 1, "tasks": [
-        {"id": t4, "score": 0, "controls": {"sentiment": 0}, "annotators": ["ann", "bob"]}]}
+    conflict = {"id": tasks["t1"]["id"], "score": None, "controls": {}, "annotators": ["ann", "bob"], "conflict": {
+        "reason": "edited in both copies", "completions": [shared["id"]], "editors": ["ann", "bob"]}}
+    assert disagreements == {"total": 2, "tasks": [
+        conflict, {"id": t4, "score": 0, "controls": {"sentiment": 0}, "annotators": ["ann", "bob"], "conflict": None}]}
     assert api.get("/api/project/disagreements?control=sentiment").json["total"] == 1
     assert api.get("/api/project/disagreements?control=other").json == {"total": 0, "tasks": []}
 
@@ -158,7 +163,7 @@ def test_merge_through_the_api(copies):
 
     # Settling t4 takes it off the list and the statistics follow.
     api.patch(f"/api/tasks/{t4}/completions/{second['id']}", json={"result": choice("Negative")})
-    assert api.get("/api/project/disagreements").json == {"total": 0, "tasks": []}
+    assert api.get("/api/project/disagreements").json == {"total": 1, "tasks": [conflict]}
     assert api.get("/api/project/agreement").json["controls"][0]["value"] == pytest.approx(1)
     assert derived_state_problems(output) == []
     assert {path: digest(path) for path in copies["digests"]} == copies["digests"]
@@ -175,6 +180,7 @@ def test_merge_through_the_cli(copies):
         "  completions: 8 (4 added from B, 1 edited on both sides; 1 older versions kept)",
         "  label config: b.lsdesk's (a superset)",
         "  tasks where annotators disagree: 1",
+        "  tasks with a completion edited in both copies, to choose between: 1",
     ]
     assert derived_state_problems(output) == []
     # The next free name; then the merged file opens with the right counts.

@@ -1,13 +1,14 @@
 // The Label page's adjudication view: a task's completions side by side, each drawn read-only, with
 // "Use this one" (it becomes the ground truth) and "Edit final" (a new ground-truth completion edited
-// from it; the others are kept); and the review queue, which walks the disagreements worst first.
+// from it; the others are kept); a completion both copies of a merge edited shows both edits, who made
+// each and when, to choose one; and the review queue, which walks the disagreements worst first.
 //
 //   /label/<id>/compare            one task
 //   /label/<id>/compare?queue=<n>  the same, as the n-th task of the review queue (previous / next)
 //   /label/review                  the review queue's first task
 
 import { api } from "../api.js";
-import { annotatorOf, annotatorsOf } from "../ui/annotator.js";
+import { annotatorOf, annotatorsOf, editorOf } from "../ui/annotator.js";
 import { formatDate, h, plural } from "../ui/dom.js";
 import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
@@ -29,7 +30,7 @@ class CompareView {
     this.shell = shell;
     this.config = "";
     this.task = null;
-    this.versions = new Map(); // completion id → its older versions
+    this.versions = new Map(); // completion id → {versions: its older versions, conflict: the other copy's edit or null}
     this.queue = null; // {rank, total, entry} while walking the review queue
     this.editors = [];
     this.ticket = 0; // bumped whenever what the view shows changes, so late answers are dropped
@@ -45,7 +46,7 @@ class CompareView {
       this.shell.setUrl("/label/review", { replace });
       this.showMessage(total
         ? infoNotice("End of the review queue", `The queue has ${plural(total, "task")}.`, h("a", { href: "/label/review" }, "Back to the first"))
-        : infoNotice("No disagreements to review", "No task has completions from two annotators who disagree.",
+        : infoNotice("No disagreements to review", "No task has completions from two annotators who disagree, or one edited in both copies of a merge.",
           h("a", { href: "/tasks" }, "See the tasks"), h("a", { href: "/projects" }, "Merge another copy")));
       return;
     }
@@ -91,7 +92,7 @@ class CompareView {
   async versionsOf(task) {
     const lists = await Promise.all(task.completions.map((completion) =>
       api.get(`/api/tasks/${task.id}/completions/${completion.id}/versions`)
-        .then((answer) => answer.versions, () => [])));
+        .catch(() => ({ versions: [], conflict: null }))));
     return new Map(task.completions.map((completion, index) => [completion.id, lists[index]]));
   }
 
@@ -147,20 +148,45 @@ class CompareView {
     const name = `#${completion.id} by ${who}`;
     const host = h("div", { class: "compare-editor" });
     const chosen = completion.ground_truth === true;
-    const versions = this.versions.get(completion.id) ?? [];
+    const { versions, conflict } = this.versions.get(completion.id) ?? { versions: [], conflict: null };
+    const other = conflict ? versions.find((version) => version.id === conflict.version) : null;
+    const editor = editorOf(completion);
     const element = h("section", { class: `panel compare-card${chosen ? " ground-truth" : ""}`, "aria-label": `Completion ${name}` },
       h("div", { class: "compare-head" },
         h("h2", {}, who),
         chosen ? h("span", { class: "badge ok" }, "Ground truth") : null,
-        completion.was_cancelled ? h("span", { class: "badge skipped" }, "Skipped") : null),
-      h("p", { class: "hint" }, `#${completion.id} · ${formatDate(completion.updated_at ?? completion.created_at)}`),
+        completion.was_cancelled ? h("span", { class: "badge skipped" }, "Skipped") : null,
+        other ? h("span", { class: "badge conflict" }, "Edited in both copies") : null),
+      h("p", { class: "hint" }, `#${completion.id} · ${editor === who ? "" : `edited by ${editor} · `}${formatDate(completion.updated_at ?? completion.created_at)}`),
       host,
       h("div", { class: "buttons" },
         h("button", { type: "button", class: "primary", disabled: chosen, "aria-label": `Use this one: ${name}`,
           onclick: () => this.act(() => this.useAsGroundTruth(completion), "Could not mark the ground truth") }, "Use this one"),
         h("button", { type: "button", "aria-label": `Edit final from ${name}`, onclick: () => this.editFinal(completion) }, "Edit final")),
+      other ? this.conflictChoice(completion, other) : null,
       versions.length ? this.versionList(versions) : null);
     return { element, host, result: completion.result };
+  }
+
+  // Both copies of a merge edited this completion: the newer edit is shown above, the other copy's
+  // here; choosing one settles it (the other stays among the earlier versions).
+  conflictChoice(completion, other) {
+    const newer = `${editorOf(completion)}'s edit of ${formatDate(completion.updated_at)}`;
+    const older = `${editorOf(other)}'s edit of ${formatDate(other.updated_at)}`;
+    const host = h("div", { class: "compare-editor" });
+    const resolve = (version, said) => this.act(async () => {
+      await api.post(`/api/tasks/${this.task.id}/completions/${completion.id}/resolve`, { version });
+      toast(said);
+      await this.reload();
+    }, "Could not settle the conflict");
+    this.drawReadOnly(host, other.result).catch((error) => host.replaceChildren(errorNotice(error, "Could not draw this edit")));
+    return h("section", { class: "notice compare-conflict", "aria-label": `Edited in both copies: #${completion.id}` },
+      h("strong", {}, "Edited in both copies"),
+      h("p", {}, `Shown above: ${newer} (the newer). The other copy had ${older}${other.was_cancelled ? " (skipped)" : ""}:`),
+      host,
+      h("div", { class: "buttons" },
+        h("button", { type: "button", onclick: () => resolve(null, `Kept ${newer}`) }, `Keep ${editorOf(completion)}'s edit`),
+        h("button", { type: "button", onclick: () => resolve(other.id, `Using ${older}`) }, `Use ${editorOf(other)}'s edit`)));
   }
 
   // Older versions of a completion (kept when both copies of a merge had edited it), drawn on demand.
@@ -173,7 +199,7 @@ class CompareView {
       for (const version of versions) {
         const host = h("div", { class: "compare-editor" });
         list.append(h("li", {},
-          h("p", { class: "hint" }, `${annotatorOf(version)} · ${formatDate(version.updated_at)}${version.was_cancelled ? " · skipped" : ""}`),
+          h("p", { class: "hint" }, `${editorOf(version)} · ${formatDate(version.updated_at)}${version.was_cancelled ? " · skipped" : ""}`),
           host));
         this.drawReadOnly(host, version.result).catch((error) => host.replaceChildren(errorNotice(error, "Could not draw this version")));
       }
@@ -249,7 +275,9 @@ class CompareView {
 
 function queueText({ rank, total, entry }) {
   const controls = disagreeingControls(entry).map(([name, score]) => `${name} ${formatScore(score)}`).join(", ");
-  return `Review queue: ${rank} of ${total} · agreement ${formatScore(entry.score)}${controls ? ` · disagree on ${controls}` : ""}`;
+  const conflict = entry.conflict ? ` · ${entry.conflict.reason} (${entry.conflict.editors.join(", ")})` : "";
+  const agreement = entry.score === null && entry.conflict ? "" : ` · agreement ${formatScore(entry.score)}`;
+  return `Review queue: ${rank} of ${total}${conflict}${agreement}${controls ? ` · disagree on ${controls}` : ""}`;
 }
 
 function groundTruthText(completions) {

@@ -67,7 +67,7 @@ function mergeReport({ path, report }) {
     ["Tasks", `${formatNumber(tasks.total)}: ${formatNumber(tasks.from_a)} from this copy, ${formatNumber(tasks.added_from_b)} added from the other, ${formatNumber(tasks.matched)} in both`],
     ["Completions", `${formatNumber(completions.total)}: ${formatNumber(completions.added_from_b)} added from the other copy`],
     ["Edited on both", completions.edited_on_both
-      ? `${plural(completions.edited_on_both, "completion")}: the newer edit is used, ${plural(completions.versions_kept, "older version")} kept`
+      ? `${plural(completions.edited_on_both, "completion")}: the newer edit is used, ${plural(completions.versions_kept, "older version")} kept; ${plural(report.conflicts, "task")} to choose between the two edits`
       : "none"],
     ["Config", CONFIG_USED[report.config] ?? report.config],
     ["Disagreements", plural(report.disagreements, "task")],
@@ -77,7 +77,7 @@ function mergeReport({ path, report }) {
     h("p", { class: "path" }, path),
     h("dl", {}, rows.map(([name, text]) => [h("dt", {}, name), h("dd", {}, text)])),
     h("p", { class: "actions" },
-      report.disagreements
+      report.disagreements || report.conflicts
         ? [h("a", { href: "/tasks?filter=disagreement" }, "See the disagreements"), h("a", { href: "/label/review" }, "Review them, worst first")]
         : null,
       h("a", { href: "/tasks" }, "Open the tasks"),

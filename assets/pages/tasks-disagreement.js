@@ -1,5 +1,6 @@
-// The Tasks page's "Disagreement" filter: tasks whose annotators disagree, least agreement first, as the
-// server keeps them (GET /api/project/disagreements), with each task's score and the controls at odds.
+// The Tasks page's "Disagreement" filter: tasks with a completion both copies of a merge edited, then
+// tasks whose annotators disagree, least agreement first, as the server keeps them
+// (GET /api/project/disagreements), with each task's score and the controls at odds.
 
 import { api } from "../api.js";
 import { h } from "../ui/dom.js";
@@ -33,8 +34,9 @@ export function disagreementColumns() {
   return [
     { title: "ID", className: "num", cell: (task) => h("a", { href: compare(task), "aria-label": `Compare task ${task.id}` }, String(task.id)) },
     { title: "Agreement", className: "num", cell: (task) => formatScore(task.score) },
-    { title: "Controls that disagree", cell: (task) => h("ul", { class: "chips" }, disagreeingControls(task).map(([name, score]) =>
-      h("li", { class: "badge skipped" }, `${name} ${formatScore(score)}`))) },
+    { title: "Controls that disagree", cell: (task) => h("ul", { class: "chips" },
+      task.conflict ? h("li", { class: "badge conflict" }, `${task.conflict.reason}: ${task.conflict.editors.join(", ")}`) : null,
+      disagreeingControls(task).map(([name, score]) => h("li", { class: "badge skipped" }, `${name} ${formatScore(score)}`))) },
     { title: "Annotators", cell: (task) => task.annotators.join(", ") },
     { title: "", cell: (task) => h("div", { class: "row-actions" }, h("a", { class: "button", href: compare(task) }, "Compare")) },
   ];

@@ -21,6 +21,13 @@ export function annotatorOf(completion) {
   return String(who);
 }
 
+// Who made a completion's latest edit: `updated_by` (as Label Studio 1.x records it), or for a
+// completion saved before lsdesk recorded it, its author.
+export function editorOf(completion) {
+  const who = completion.updated_by;
+  return who === undefined || who === null || who === "" ? annotatorOf(completion) : annotatorOf({ completed_by: who });
+}
+
 // The annotators of a task's completions, in the order they first appear.
 export function annotatorsOf(completions) {
   return [...new Set(completions.map(annotatorOf))];

@@ -27,11 +27,11 @@ from lsdesk.agreement.measures import (COHEN_KAPPA, EDIT_SIMILARITY, IOU_THRESHO
                                        polygon_intersection_area, polygon_iou, rectangle_corners, region_matches,
                                        region_shape, span_matches, textarea_text)
 from lsdesk.agreement.report import ProjectAgreement, measured_controls, report_csv
-from lsdesk.agreement.task import annotator_of, controls_of, latest_by_annotator, task_agreement
+from lsdesk.agreement.task import annotator_of, controls_of, editor_of, latest_by_annotator, task_agreement
 
 __all__ = [
     "COHEN_KAPPA", "EDIT_SIMILARITY", "IOU_THRESHOLD", "KRIPPENDORFF_ALPHA", "REGION_F1", "SPAN_F1", "Coincidences",
-    "ProjectAgreement", "annotator_of", "categorical_value", "cohen_kappa", "control_kind", "controls_of", "edit_distance",
+    "ProjectAgreement", "annotator_of", "categorical_value", "editor_of", "cohen_kappa", "control_kind", "controls_of", "edit_distance",
     "edit_similarity", "f1", "item_labels", "krippendorff_alpha", "latest_by_annotator", "measured_controls",
     "polygon_area", "polygon_intersection_area", "polygon_iou", "rectangle_corners", "region_matches", "region_shape",
     "report_csv", "span_matches", "task_agreement", "textarea_text",

@@ -66,6 +66,13 @@ def annotator_of(completion):
     return "(unknown)" if who is None or who == "" else str(who)
 
 
+def editor_of(completion):
+    """Who made a completion's latest edit: Label Studio 1.x's updated_by, or for a completion saved
+    before lsdesk recorded it, its author."""
+    who = completion.get("updated_by")
+    return annotator_of(completion if who is None or who == "" else {"completed_by": who})
+
+
 def latest_by_annotator(completions):
     """{annotator: result} from (completion, was_cancelled) pairs in the order they were last
     updated: each annotator's latest completion that was not cancelled."""

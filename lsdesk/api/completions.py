@@ -8,7 +8,7 @@ def add_routes(app, workspace):
     app.route(base, ["POST"], lambda task_id: create(workspace, task_id))
     app.route(base, ["DELETE"], lambda task_id: delete_of_task(workspace.active(), task_id))
     app.route(f"{base}/<completion_id>", ["PATCH", "POST"],
-              lambda task_id, completion_id: update(workspace.active(), task_id, completion_id))
+              lambda task_id, completion_id: update(workspace, task_id, completion_id))
     app.route(f"{base}/<completion_id>", ["DELETE"],
               lambda task_id, completion_id: delete(workspace.active(), task_id, completion_id))
     app.route("/api/completions", ["GET"], lambda: json_response({"ids": workspace.active().completed_task_ids()}))
@@ -33,7 +33,7 @@ def create(workspace, raw_task_id):
     existing = body.get("id")
     # 0.8: posting a completion that carries the id of one of the task's completions updates it.
     if isinstance(existing, int) and not isinstance(existing, bool):
-        updated = store.update_completion(task_id, existing, body, cancelled=cancelled)
+        updated = store.update_completion(task_id, existing, body, cancelled=cancelled, updated_by=workspace.annotator)
         if updated is not None:
             return json_response({"id": existing}, status=201)
     completion_id = store.add_completion(task_id, body, cancelled, workspace.annotator)
@@ -55,7 +55,8 @@ def delete_of_task(store, raw_task_id):
     return no_content()
 
 
-def update(store, raw_task_id, raw_completion_id):
+def update(workspace, raw_task_id, raw_completion_id):
+    store = workspace.active()
     task_id = path_id(raw_task_id, "Task")
     completion_id = path_id(raw_completion_id, "Completion")
     body = read_json_object()
@@ -63,7 +64,8 @@ def update(store, raw_task_id, raw_completion_id):
         _checked_result(body)
     # 0.8: a PATCH that mentions was_cancelled un-cancels (the "update" of a skipped task).
     cancelled = False if "was_cancelled" in body else None
-    completion = store.update_completion(task_id, completion_id, body, cancelled=cancelled)
+    completion = store.update_completion(task_id, completion_id, body, cancelled=cancelled,
+                                         updated_by=workspace.annotator)
     if completion is None:
         raise ApiError(404, _missing(store, task_id, raw_task_id, raw_completion_id))
     return json_response(completion, status=201)

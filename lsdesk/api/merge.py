@@ -21,6 +21,8 @@ def add_routes(app, workspace):
     app.route("/api/project/agreement", ["GET"], lambda: agreement(workspace.active()))
     app.route("/api/tasks/<task_id>/completions/<completion_id>/versions", ["GET"],
               lambda task_id, completion_id: versions(workspace.active(), task_id, completion_id))
+    app.route("/api/tasks/<task_id>/completions/<completion_id>/resolve", ["POST"],
+              lambda task_id, completion_id: resolve(workspace.active(), task_id, completion_id))
 
 
 def _path_field(body, name, required):
@@ -91,4 +93,17 @@ def versions(store, raw_task_id, raw_completion_id):
     found = store.completion_versions(path_id(raw_task_id, "Task"), path_id(raw_completion_id, "Completion"))
     if found is None:
         raise ApiError(404, f"Completion {raw_completion_id} of task {raw_task_id} not found")
-    return json_response({"versions": found})
+    return json_response(found)
+
+
+def resolve(store, raw_task_id, raw_completion_id):
+    """Settle a completion both copies of a merge edited: {"version": null} keeps its edit, {"version": <id>}
+    takes that older version back."""
+    version = read_json_object().get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ApiError(400, f'"version" must be the id of one of the completion\'s versions or null, got {version!r}')
+    completion = store.resolve_conflict(path_id(raw_task_id, "Task"), path_id(raw_completion_id, "Completion"), version)
+    if completion is None:
+        raise ApiError(404, f"Completion {raw_completion_id} of task {raw_task_id}"
+                            + ("" if version is None else f" or its version {version}") + " not found")
+    return json_response(completion, status=201)

@@ -20,7 +20,7 @@ from lsdesk.config.compare import ConfigConflict, merged_config_side
 from lsdesk.storage.paths import FOLDER_URL
 from lsdesk.store.common import bump
 from lsdesk.store.project import _add_key_sets, _key_set, _save_tally, _tally_labels
-from lsdesk.store.review import keep_one_ground_truth, refresh_disagreements
+from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh_disagreements
 from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version
 
 
@@ -200,6 +200,7 @@ def _merge(conn, config_side, b_settings):
                         "edited_on_both": edited, "versions_kept": _count(conn, "main.completion_versions")},
         "config": config_side,
         "disagreements": _count(conn, "main.disagreements"),
+        "conflicts": conn.execute("SELECT count(DISTINCT task_id) FROM main.completion_conflicts").fetchone()[0],
     }
 
 
@@ -345,6 +346,12 @@ def _merge_completions(conn):
         "UPDATE main.completions SET body = bc.body, was_cancelled = bc.was_cancelled, updated_at = bc.updated_at "
         "FROM temp.completion_map AS cm JOIN b.completions AS bc ON bc.id = cm.b_id "
         "WHERE cm.winner = 'b' AND completions.id = cm.id")
+    # Each waits for someone to choose between the two edits; the older is the version kept last.
+    record_conflicts(conn, conn.execute(
+        "SELECT cm.id, cm.task_id, v.id, c.body, v.body FROM temp.completion_map AS cm "
+        "JOIN main.completions AS c ON c.id = cm.id JOIN main.completion_versions AS v ON v.id = "
+        "(SELECT max(id) FROM main.completion_versions WHERE completion_id = cm.id) "
+        "WHERE cm.winner IS NOT NULL ORDER BY cm.id").fetchall())
     return conn.execute("SELECT count(*) FROM temp.completion_map WHERE winner IS NOT NULL").fetchone()[0]
 
 

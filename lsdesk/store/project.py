@@ -27,7 +27,7 @@ from lsdesk.store.common import (batches as _batches, bump as _bump, compact_jso
 from lsdesk.store.media import MediaStore, record_source_file
 from lsdesk.store.ml import ModelStore
 from lsdesk.store.review import (ReviewStore, all_completions_deleted, completions_added_between,
-                                 completions_changed, keep_one_ground_truth)
+                                 completions_changed, conflict_settled, keep_one_ground_truth)
 from lsdesk.store.schema import ProjectFileError, migrate
 
 _compact = compact_json
@@ -561,6 +561,7 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
             completion = {**completion, "was_cancelled": cancelled}
             if completed_by:
                 completion.setdefault("completed_by", completed_by)
+                completion["updated_by"] = completed_by
             row = _completion_row(task_id, completion, stamp, imported=False)
             (completion_id,) = _insert_completion_rows(conn, [row])
             conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
@@ -572,8 +573,9 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
             completions_changed(conn, task_id)
             return completion_id
 
-    def update_completion(self, task_id, completion_id, changes, cancelled=None):
-        """Merge `changes` into a completion; returns it, or None when there is no such completion."""
+    def update_completion(self, task_id, completion_id, changes, cancelled=None, updated_by=None):
+        """Merge `changes` into a completion, recording who saved it (`updated_by`, as Label Studio 1.x;
+        `completed_by` stays the author); returns it, or None when there is no such completion."""
         stamp = now()
         with self._write() as conn:
             row = conn.execute(
@@ -584,6 +586,8 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
             body = json.loads(row[0])
             tally = _tally_labels(body["result"], Counter(), -1)
             body.update((k, v) for k, v in changes.items() if k not in _SERVER_COMPLETION_KEYS)
+            if updated_by:
+                body["updated_by"] = updated_by
             _save_tally(conn, _tally_labels(body["result"], tally, +1))
             conn.execute(
                 "UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
@@ -593,6 +597,37 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
             _bump(conn, label_changes=1)
             if changes.get("ground_truth") is True:
                 keep_one_ground_truth(conn, task_id, completion_id)
+            conflict_settled(conn, completion_id)
+            completions_changed(conn, task_id)
+            return json.loads(_completion_text(conn.execute(
+                f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))
+
+    def resolve_conflict(self, task_id, completion_id, version_id=None):
+        """Settle a completion both copies of a merge edited: keep its edit (version_id None) or take back
+        that older version, the current edit becoming a version in turn. Returns the completion, or None
+        when there is no such completion or version."""
+        stamp = now()
+        with self._write() as conn:
+            current = conn.execute("SELECT body, was_cancelled, updated_at FROM completions WHERE id = ? AND task_id = ?",
+                                   (completion_id, task_id)).fetchone()
+            if current is None:
+                return None
+            if version_id is not None:
+                chosen = conn.execute("SELECT body, was_cancelled FROM completion_versions WHERE id = ? AND completion_id = ?",
+                                      (version_id, completion_id)).fetchone()
+                if chosen is None:
+                    return None
+                conn.execute("INSERT INTO completion_versions (completion_id, task_id, body, was_cancelled, updated_at) "
+                             "VALUES (?, ?, ?, ?, ?)", (completion_id, task_id, *current))
+                conn.execute("DELETE FROM completion_versions WHERE id = ?", (version_id,))
+                # Choosing is the latest word on it: a later merge keeps this edit over the copies' older ones.
+                conn.execute("UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
+                             (*chosen, stamp, completion_id))
+                tally = _tally_labels(json.loads(current[0])["result"], Counter(), -1)
+                _save_tally(conn, _tally_labels(json.loads(chosen[0])["result"], tally, +1))
+                _refresh_task(conn, task_id, stamp)
+                _bump(conn, label_changes=1)
+            conflict_settled(conn, completion_id)
             completions_changed(conn, task_id)
             return json.loads(_completion_text(conn.execute(
                 f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))

@@ -1,5 +1,5 @@
 """The SQL of reviewing several annotators' work: the disagreement table, completion versions kept by a
-merge, ground truth, and the completions agreement statistics read (a mixin of ProjectStore).
+merge and the conflicts it flags, ground truth, and the completions agreement statistics read (a mixin of ProjectStore).
 
 The functions run inside a write transaction of ProjectStore; every path that writes completions
 calls one of them, so the disagreement table is never stale and no request scans for it.
@@ -7,16 +7,24 @@ calls one of them, so the disagreement table is never stale and no request scans
 
 import json
 
-from lsdesk.agreement.task import latest_by_annotator, task_agreement
+from lsdesk.agreement.task import editor_of, latest_by_annotator, task_agreement
 from lsdesk.store.common import batches, compact_json
+
+CONFLICT_REASON = "edited in both copies"
 
 
 def completions_changed(conn, task_id):
-    """After a task's completions changed: refresh its disagreement entry, forget versions of
-    completions that are gone."""
+    """After a task's completions changed: refresh its disagreement entry, forget versions and
+    conflicts of completions that are gone."""
     refresh_disagreements(conn, [task_id])
-    conn.execute("DELETE FROM completion_versions WHERE task_id = ? AND completion_id NOT IN "
-                 "(SELECT id FROM completions WHERE task_id = ?)", (task_id, task_id))
+    for table in ("completion_versions", "completion_conflicts"):
+        conn.execute(f"DELETE FROM {table} WHERE task_id = ? AND completion_id NOT IN "
+                     "(SELECT id FROM completions WHERE task_id = ?)", (task_id, task_id))
+
+
+def conflict_settled(conn, completion_id):
+    """A completion both copies of a merge edited was saved again or one edit chosen: no longer a conflict."""
+    conn.execute("DELETE FROM completion_conflicts WHERE completion_id = ?", (completion_id,))
 
 
 def completions_added_between(conn, first_id, last_id):
@@ -27,7 +35,7 @@ def completions_added_between(conn, first_id, last_id):
 
 
 def all_completions_deleted(conn):
-    for table in ("disagreements", "disagreement_controls", "completion_versions"):
+    for table in ("disagreements", "disagreement_controls", "completion_versions", "completion_conflicts"):
         conn.execute(f"DELETE FROM {table}")
 
 
@@ -62,6 +70,28 @@ def refresh_disagreements(conn, task_ids):
                          control_entries)
 
 
+def record_conflicts(conn, conflicts):
+    """Mark completions both copies of a merge edited, from (completion id, task id, the older edit's
+    version id, newer completion body, older version body) rows."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO completion_conflicts (completion_id, task_id, version_id, editors) VALUES (?, ?, ?, ?)",
+        ((completion_id, task_id, version_id, compact_json([editor_of(json.loads(newer)), editor_of(json.loads(older))]))
+         for completion_id, task_id, version_id, newer, older in conflicts))
+
+
+def _conflicts_of(conn, task_ids):
+    """{task id: {"reason", "completions", "editors"}} of these tasks that have a completion in conflict."""
+    conflicts = {}
+    marks = ",".join("?" * len(task_ids))
+    for task_id, completion_id, editors in conn.execute(
+            f"SELECT task_id, completion_id, editors FROM completion_conflicts WHERE task_id IN ({marks}) "
+            "ORDER BY completion_id", task_ids):
+        conflict = conflicts.setdefault(task_id, {"reason": CONFLICT_REASON, "completions": [], "editors": []})
+        conflict["completions"].append(completion_id)
+        conflict["editors"] = sorted(set(conflict["editors"]) | set(json.loads(editors)))
+    return conflicts
+
+
 def keep_one_ground_truth(conn, task_id, completion_id):
     """Clear ground_truth on the task's other completions (they are kept)."""
     rows = conn.execute(
@@ -77,14 +107,27 @@ class ReviewStore:
     """Methods use self._read() of ProjectStore."""
 
     def disagreements_page(self, page, page_size, control=None):
-        """(total, [{"id", "score", "controls", "annotators"}]) worst first, of one control when given."""
+        """(total, [{"id", "score", "controls", "annotators", "conflict"}]) to review: tasks with a completion
+        both copies of a merge edited first, then tasks whose annotators disagree, worst first; of one
+        control when given (then conflicts are not listed apart, having no control)."""
         offset = (page - 1) * page_size
         with self._read() as conn:
             if control is None:
-                total = conn.execute("SELECT count(*) FROM disagreements").fetchone()[0]
-                rows = conn.execute(
-                    "SELECT task_id, score, controls, annotators FROM disagreements "
-                    "ORDER BY score, task_id LIMIT ? OFFSET ?", (page_size, offset)).fetchall()
+                conflicted = conn.execute("SELECT count(DISTINCT task_id) FROM completion_conflicts").fetchone()[0]
+                total = conflicted + conn.execute(
+                    "SELECT count(*) FROM disagreements WHERE task_id NOT IN "
+                    "(SELECT task_id FROM completion_conflicts)").fetchone()[0]
+                ids = [row[0] for row in conn.execute(
+                    "SELECT DISTINCT task_id FROM completion_conflicts ORDER BY task_id LIMIT ? OFFSET ?",
+                    (page_size, offset))]
+                marks = ",".join("?" * len(ids))
+                rows = conn.execute(f"SELECT task_id, score, controls, annotators FROM disagreements "
+                                    f"WHERE task_id IN ({marks})", ids).fetchall()
+                rows = sorted(rows + [(task_id, None, "{}", "[]") for task_id in set(ids) - {row[0] for row in rows}])
+                rows += conn.execute(
+                    "SELECT task_id, score, controls, annotators FROM disagreements WHERE task_id NOT IN "
+                    "(SELECT task_id FROM completion_conflicts) ORDER BY score, task_id LIMIT ? OFFSET ?",
+                    (page_size - len(ids), max(0, offset - conflicted))).fetchall()
             else:
                 total = conn.execute("SELECT count(*) FROM disagreement_controls INDEXED BY "
                                      "disagreement_controls_by_score WHERE from_name = ?", (control,)).fetchone()[0]
@@ -93,11 +136,18 @@ class ReviewStore:
                     "INDEXED BY disagreement_controls_by_score JOIN disagreements AS d USING (task_id) "
                     "WHERE c.from_name = ? ORDER BY c.score, c.task_id LIMIT ? OFFSET ?",
                     (control, page_size, offset)).fetchall()
-        return total, [{"id": task_id, "score": score, "controls": json.loads(controls),
-                        "annotators": json.loads(annotators)} for task_id, score, controls, annotators in rows]
+            conflicts = _conflicts_of(conn, [row[0] for row in rows])
+        entries = []
+        for task_id, score, controls, annotators in rows:
+            conflict = conflicts.get(task_id)
+            editors = conflict["editors"] if conflict else []
+            entries.append({"id": task_id, "score": score, "controls": json.loads(controls),
+                            "annotators": sorted(set(json.loads(annotators)) | set(editors)), "conflict": conflict})
+        return total, entries
 
     def completion_versions(self, task_id, completion_id):
-        """Older versions of a completion, newest first; None when there is no such completion."""
+        """{"versions": older versions of a completion, newest first, "conflict": the version both copies
+        of a merge edited against this one, or None}; None when there is no such completion."""
         with self._read() as conn:
             if not conn.execute("SELECT 1 FROM completions WHERE id = ? AND task_id = ?",
                                 (completion_id, task_id)).fetchone():
@@ -105,8 +155,13 @@ class ReviewStore:
             rows = conn.execute(
                 "SELECT id, body, was_cancelled, updated_at FROM completion_versions WHERE completion_id = ? "
                 "ORDER BY updated_at DESC, id DESC", (completion_id,)).fetchall()
-        return [{**json.loads(body), "id": version_id, "was_cancelled": bool(cancelled), "updated_at": updated_at}
-                for version_id, body, cancelled, updated_at in rows]
+            conflict = conn.execute("SELECT version_id, editors FROM completion_conflicts WHERE completion_id = ?",
+                                    (completion_id,)).fetchone()
+        versions = [{**json.loads(body), "id": version_id, "was_cancelled": bool(cancelled), "updated_at": updated_at}
+                    for version_id, body, cancelled, updated_at in rows]
+        if conflict:
+            conflict = {"reason": CONFLICT_REASON, "version": conflict[0], "editors": json.loads(conflict[1])}
+        return {"versions": versions, "conflict": conflict}
 
     def iter_results_by_annotator(self, chunk=500):
         """{annotator: result} of every task with two or more completions, in short snapshots."""

@@ -162,7 +162,20 @@ CREATE TABLE disagreement_controls (
 CREATE INDEX disagreement_controls_by_score ON disagreement_controls (from_name, score, task_id);
 """
 
-MIGRATIONS = (_V1, _V2, _V3)
+# Version 4: a completion both copies of a merge edited waits for someone to choose between the
+# two edits (issue 13). `version_id` is the older edit, kept in completion_versions; the row goes
+# when the completion is saved again or one of the two is chosen.
+_V4 = """
+CREATE TABLE completion_conflicts (
+    completion_id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL,
+    version_id INTEGER NOT NULL,
+    editors TEXT NOT NULL
+);
+CREATE INDEX completion_conflicts_by_task ON completion_conflicts (task_id);
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -3,6 +3,7 @@ disagreement filter, the adjudication view, the review queue and the agreement s
 
 import re
 import shutil
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -227,3 +228,47 @@ def test_compare_view_draws_the_older_version_a_merge_kept(page, api, tmp_path):
     expect(version.locator(".hint")).to_have_text(re.compile(r"^Ann · "))
     expect(version.get_by_label(kept)).not_to_be_checked()
     expect(version.get_by_label("Positive" if kept == "Negative" else "Negative")).to_be_checked()
+
+
+def test_compare_view_shows_who_made_each_edit_of_a_completion_edited_in_both_copies(page, api, tmp_path):
+    set_config(api)
+    [task_id] = add_tasks(api, [{"text": "edited in both copies"}])
+    label_as(api, "Ann", [task_id], ["Positive"])
+    [completion] = completions_of(api, task_id)
+    original = api.get("/api/project").json["path"]
+    copy = tmp_path / "bobs-copy.lsdesk"
+    shutil.copyfile(original, copy)
+    edit = f"/api/tasks/{task_id}/completions/{completion['id']}"
+    assert api.patch(edit, json={"result": choice_result("Negative")}).status == 201
+    time.sleep(1.1)  # timestamps are in seconds: Bob's edit is the newer
+    open_file(api, copy)
+    set_annotator(api, "Bob")
+    assert api.patch(edit, json={"result": choice_result("Positive")}).status == 201
+    open_file(api, original)
+    assert api.post("/api/projects/merge", json={"other": str(copy)}).json["report"]["conflicts"] == 1
+
+    open_page(page, "/tasks?filter=disagreement")
+    rows = page.locator("table.data-table tbody tr")
+    expect(rows).to_have_count(1)
+    row = rows.first
+    expect(row).to_contain_text(f"{task_id}—edited in both copies: Ann, BobAnn, Bob")
+    row.get_by_role("link", name="Compare", exact=True).click()
+    expect(page).to_have_url(page.base_url + f"/label/{task_id}/compare?queue=1")
+    expect(page.locator(".queue-line")).to_have_text("Review queue: 1 of 1 · edited in both copies (Ann, Bob)")
+    card = page.get_by_role("region", name=f"Completion #{completion['id']} by Ann")
+    expect(card.locator(".compare-head")).to_contain_text("Edited in both copies")
+    expect(card.locator(".hint").first).to_contain_text(f"#{completion['id']} · edited by Bob · ")
+    expect(card.locator(".compare-editor").first.get_by_label("Positive")).to_be_checked()
+    conflict = card.get_by_role("region", name=f"Edited in both copies: #{completion['id']}")
+    expect(conflict).to_contain_text(re.compile(r"Shown above: Bob's edit of .+ \(the newer\)\. The other copy had Ann's edit of "))
+    expect(conflict.get_by_label("Negative")).to_be_checked()
+
+    conflict.get_by_role("button", name="Use Ann's edit").click()
+    expect(page.locator("#toasts")).to_contain_text("Using Ann's edit of")
+    expect(card.get_by_role("region", name=re.compile("^Edited in both copies"))).to_have_count(0)
+    expect(card.locator(".compare-editor").first.get_by_label("Negative")).to_be_checked()
+    [settled] = completions_of(api, task_id)
+    assert (settled["result"], settled["completed_by"], settled["updated_by"]) == (choice_result("Negative"), "Ann", "Ann")
+    assert api.get("/api/project/disagreements").json == {"total": 0, "tasks": []}
+    card.get_by_text("1 earlier version").click()
+    expect(card.locator(".compare-versions li .hint")).to_have_text(re.compile(r"^Bob · "))
