@@ -162,7 +162,17 @@ CREATE TABLE disagreement_controls (
 CREATE INDEX disagreement_controls_by_score ON disagreement_controls (from_name, score, task_id);
 """
 
-MIGRATIONS = (_V1, _V2, _V3)
+# Version 4: what a sync read of each media file (a fingerprint of its size and first and last
+# 64 KiB, its pixel size), so "Locate" can tell a moved folder from one with other files of the
+# same names, and why an image is truncated or unreadable (NULL when it is fine).
+_V4 = """
+ALTER TABLE media_files ADD COLUMN fingerprint TEXT;
+ALTER TABLE media_files ADD COLUMN width INTEGER;
+ALTER TABLE media_files ADD COLUMN height INTEGER;
+ALTER TABLE media_files ADD COLUMN problem TEXT;
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
