@@ -5,9 +5,11 @@ by the import and the sync that bring them, and by the label page's check of a t
 import shutil
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 
+from tests.client import Server
 from tests.test_api_import import IMAGE_CONFIG, upload
 from tests.test_export_images import jpeg
 from tests.test_storage import add_and_sync, sync
@@ -175,3 +177,19 @@ def test_sync_names_truncated_images_and_the_task_check_reads_the_file_as_it_is_
     assert image_project.get(f"/api/tasks/{tasks['cut.png']}/media-problems").json == {"problems": []}
     again = sync(image_project, root)
     assert (again["changed"], again["unreadable"], again["unreadable_files"]) == (1, 0, [])
+
+
+def test_a_folder_synced_before_fingerprints_is_located_by_its_files_sizes(tmp_path):
+    path = tmp_path / "old.lsdesk"
+    shutil.copy(Path(__file__).parent / "fixtures" / "versions" / "v3.lsdesk", path)
+    moved = tmp_path / "photos"
+    moved.mkdir()
+    (moved / "a.png").write_bytes(bytes(1000))
+    with Server(tmp_path / "workspace", "--project", str(path)) as server:
+        refused = locate(server.client, 1, moved)
+        (moved / "a.png").write_bytes(bytes(1234))
+        accepted = locate(server.client, 1, moved)
+    assert refused.status == 409 and [(item["path"], item["differs"], item["summary"])
+                                      for item in refused.json["differences"]] == [
+        ("a.png", ["size"], "size 1,234 → 1,000 bytes")]
+    assert accepted.status == 200 and accepted.json["path"] == str(moved)
