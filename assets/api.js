@@ -3,12 +3,13 @@
 
 // `fields` maps a field name to its messages when the server named the fields at fault.
 export class ApiError extends Error {
-  constructor(status, messages, fields = {}) {
+  constructor(status, messages, fields = {}, answer = null) {
     super(messages.join("\n"));
     this.name = "ApiError";
     this.status = status;
     this.messages = messages;
     this.fields = fields;
+    this.answer = answer; // the whole error answer, for pages that show more than its messages
   }
 }
 
@@ -28,7 +29,7 @@ export async function request(method, path, { json, body, headers = {}, keepaliv
     throw new ApiError(0, [`Cannot reach the lsdesk server (${error.message}). Is it still running?`]);
   }
   const answer = parseAnswer(await response.text(), response.headers.get("Content-Type"));
-  if (!response.ok) throw new ApiError(response.status, errorMessages(answer, response.status), fieldErrors(answer));
+  if (!response.ok) throw new ApiError(response.status, errorMessages(answer, response.status), fieldErrors(answer), answer);
   return answer;
 }
 

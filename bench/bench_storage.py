@@ -11,6 +11,7 @@ GET /api/health (the HTTP floor under serving one file).
 
 import os
 import statistics
+import struct
 import time
 
 from _client import Server
@@ -48,8 +49,19 @@ def read_every_file(folder):
     return time.perf_counter() - started
 
 
+def small_jpeg(total):
+    """A well-formed JPEG of `total` bytes (its header, a comment as padding, an end marker): what a sync
+    reads of a real photo, without needing an image library."""
+    def segment(marker, body):
+        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+    frame = segment(0xC0, struct.pack(">BHHB", 8, 48, 64, 3) + b"\x01\x11\x00\x02\x11\x00\x03\x11\x00")
+    scan = segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+    padding = total - 2 - len(frame) - 4 - len(scan) - 2
+    return b"\xff\xd8" + frame + segment(0xFE, bytes(padding)) + scan + b"\xff\xd9"
+
+
 def make_folder(folder, size):
-    content = bytes(range(256)) * (FILE_BYTES // 256)
+    content = small_jpeg(FILE_BYTES)
     for index in range(size):
         subfolder = folder / f"card-{index // FILES_PER_FOLDER:03d}"
         if index % FILES_PER_FOLDER == 0:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lsdesk import settings as defaults
+from lsdesk.formats.image_check import check_media, is_checked_image
 from lsdesk.formats.readers import MediaFile, kind_of, read_file
 from lsdesk.formats.tasks import UNDEFINED_KEY, TaskInvalid, item_error, make_task_validator
 
@@ -50,10 +51,11 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-def valid_tasks(items, config):
+def valid_tasks(items, config, unreadable=None):
     """Yield each item as a task; after the last, raise ImportRejected if any was invalid.
 
-    Raising from inside the store's transaction is what makes an import all-or-nothing.
+    Raising from inside the store's transaction is what makes an import all-or-nothing. A truncated
+    or unreadable image is imported all the same, and noted as {"file", "problem"} in `unreadable`.
     """
     validate = make_task_validator(config)
     errors = []
@@ -62,6 +64,8 @@ def valid_tasks(items, config):
         upload = None
         if isinstance(item, MediaFile):
             upload = upload_of(item)
+            if unreadable is not None and (problem := media_problem(item)):
+                unreadable.append({"file": item.name, "problem": problem})
             item = {UNDEFINED_KEY: UPLOAD_URL + upload.name}
         try:
             task = validate(item)
@@ -81,10 +85,20 @@ def valid_tasks(items, config):
         raise ImportRejected(["No tasks found: the import holds no items"])
 
 
+def media_problem(media):
+    """Why an imported image is truncated or unreadable, or None."""
+    if not is_checked_image(media.name):
+        return None
+    data = media.data
+    return check_media(media.name, len(data), lambda start, length: data[start:start + length]).problem
+
+
 def import_items(store, items, config, formats):
-    """Store `items` (any iterable) in one transaction; returns 0.8's import summary."""
+    """Store `items` (any iterable) in one transaction; returns 0.8's import summary, with
+    `unreadable_files` when images were truncated or unreadable."""
     started = time.perf_counter()
-    stored = store.import_tasks(valid_tasks(items, config))
+    unreadable = []
+    stored = store.import_tasks(valid_tasks(items, config, unreadable))
     new_ids = range(stored["first_id"], stored["last_id"] + 1)
     summary = {
         "task_count": stored["task_count"],
@@ -96,6 +110,8 @@ def import_items(store, items, config, formats):
     }
     if len(new_ids) <= defaults.MAX_LISTED_TASK_IDS:
         summary["new_task_ids"] = list(new_ids)
+    if unreadable:
+        summary["unreadable_files"] = unreadable
     return summary
 
 

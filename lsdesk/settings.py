@@ -21,6 +21,9 @@ DOWNLOAD_TIMEOUT = 30
 # Larger imports report their new ids as a range only.
 MAX_LISTED_TASK_IDS = 10_000
 
+# Files of a folder compared with what the project recorded when the folder is located elsewhere.
+LOCATE_SAMPLE = 20
+
 # Request bodies other than imports (a completion, a config, settings) are read whole; larger ones get a 413.
 MAX_JSON_BODY_BYTES = 64 << 20
 

@@ -76,8 +76,12 @@ def test_sync_makes_a_task_per_image_and_serves_each(project, photos):
     folder, outcome = add_and_sync(project, photos)
     assert folder == {"id": folder["id"], "path": str(photos.resolve()), "name": "photos", "available": True,
                       "files": 0, "tasks": 0, "packed": 0}
+    # The fixture's images are a few bytes each: they become tasks, and the sync says they are unreadable.
+    unreadable = "unreadable: no image header could be read (the name says {})"
     assert outcome == {"added": 2, "changed": 0, "unchanged": 0, "skipped": 1, "errors": 0, "removed": 0,
-                       "removed_files": []}
+                       "removed_files": [], "unreadable": 2,
+                       "unreadable_files": [{"path": "a.jpg", "problem": unreadable.format("JPEG")},
+                                            {"path": "sub dir/b #1.png", "problem": unreadable.format("PNG")}]}
     root = folder["id"]
     assert sorted(images(project).values()) == [f"/data/folder/{root}/a.jpg", f"/data/folder/{root}/sub%20dir/b%20%231.png"]
     for url, name in [(f"/data/folder/{root}/a.jpg", "a.jpg"), (f"/data/folder/{root}/sub%20dir/b%20%231.png", "sub dir/b #1.png")]:

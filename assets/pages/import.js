@@ -230,7 +230,8 @@ async function collectEntry(entry, files) {
 // `files` are the names the window's dialog picked; an upload's summary has no such list.
 function summary(answer, files = []) {
   const formats = Object.entries(answer.formats ?? {}).map(([kind, count]) => `${kind} (${count})`).join(", ");
-  return h("div", { class: "notice info", role: "status" },
+  const unreadable = answer.unreadable_files ?? [];
+  const imported = h("div", { class: "notice info", role: "status" },
     h("strong", {}, `Imported ${plural(answer.task_count, "task")}`),
     h("ul", {},
       files.length ? h("li", {}, `From ${plural(files.length, "file")}: ${files.join(", ")}`) : null,
@@ -238,4 +239,8 @@ function summary(answer, files = []) {
       h("li", {}, plural(answer.prediction_count, "prediction")),
       formats ? h("li", {}, `Sources: ${formats}`) : null),
     h("p", { class: "actions" }, h("a", { href: "/label" }, "Start labeling →"), h("a", { href: "/tasks" }, "See the tasks")));
+  if (!unreadable.length) return imported;
+  // Imported all the same: the label page warns over each of them.
+  return h("div", {}, imported, errorNotice({ messages: unreadable.map(({ file, problem }) => `${file}: ${problem}`) },
+    `${plural(unreadable.length, "image")} truncated or unreadable`));
 }

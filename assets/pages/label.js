@@ -6,6 +6,7 @@ import { annotatorOf, annotatorsOf } from "../ui/annotator.js";
 import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { formatDate, h, plural } from "../ui/dom.js";
 import { hotkeyName, isTyping } from "../ui/hotkeys.js";
+import { mediaWarning } from "../ui/media-warning.js";
 import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 
@@ -164,6 +165,7 @@ class LabelPage {
       side: h("aside", { class: "label-side", "aria-label": "Completions and predictions" }),
     };
     this.parts = parts;
+    const warning = mediaWarning(task.id, parts.editorHost);
     this.root.replaceChildren(h("div", { class: "label-page" },
       h("section", { class: "label-main", "aria-labelledby": "task-heading" },
         h("div", { class: "label-head" },
@@ -172,7 +174,7 @@ class LabelPage {
           h("button", { type: "button", onclick: () => this.goToNeighbour(-1) }, "‹ Previous"),
           h("button", { type: "button", onclick: () => this.goToNeighbour(1) }, "Next ›"),
           h("button", { type: "button", onclick: () => this.toggleHelp(), "aria-label": "Keyboard shortcuts" }, "?")),
-        parts.restored, parts.problems, parts.editorHost,
+        parts.restored, parts.problems, warning.element, parts.editorHost,
         h("div", { class: "label-actions" }, parts.skip, parts.submit)),
       parts.side));
   }

@@ -11,6 +11,7 @@ import { jobFollower, runningJobs } from "../ui/job.js";
 import { errorNotice } from "../ui/notice.js";
 import { dataTable } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
+import { locateFolder } from "./setup-locate.js";
 
 const FOLDERS_URL = "/api/project/folders";
 const SETTINGS_URL = "/api/project/storage-settings";
@@ -160,7 +161,7 @@ export function storageSection(shell) {
       message: `${folder.path} is not there any more. Where is the folder now? Its files keep their tasks and completions.`,
       path: folder.path,
       confirmLabel: "Locate",
-      submit: (path) => api.patch(`${FOLDERS_URL}/${folder.id}`, { path }),
+      submit: (path) => locateFolder(`${FOLDERS_URL}/${folder.id}`, path),
     });
     if (located && alive()) {
       toast(`${folder.name} is at ${located.path}`);
@@ -278,9 +279,11 @@ export function storageSection(shell) {
   };
 }
 
-// "12 added, 1 removed, 340 unchanged" (and the files that could not be read, if any).
+// "12 added, 1 removed, 340 unchanged" (and the truncated or unreadable images and the files that
+// could not be read, if any; the job's problems name them).
 function syncCounts(result) {
-  const counts = `${formatNumber(result.added)} added, ${formatNumber(result.removed)} removed, ${formatNumber(result.unchanged)} unchanged`;
+  let counts = `${formatNumber(result.added)} added, ${formatNumber(result.removed)} removed, ${formatNumber(result.unchanged)} unchanged`;
+  if (result.unreadable) counts += `, ${formatNumber(result.unreadable)} truncated or unreadable`;
   return result.errors ? `${counts}, ${plural(result.errors, "error")}` : counts;
 }
 

@@ -4,13 +4,16 @@ packing media into the project file and back out, and serving the files of those
 import os
 from pathlib import Path
 
-from lsdesk.api.http import ApiError, json_response, no_content, param, path_id, read_json, read_json_object
+from lsdesk import settings as defaults
+from lsdesk.api.http import (ApiError, error_body, json_response, no_content, param, path_id, read_json,
+                             read_json_object)
 from lsdesk.api.jobs import app_jobs
 from lsdesk.api.project import current_config
 from lsdesk.api.uploads import media_response
 from lsdesk.storage import forms
 from lsdesk.storage.completions_folder import fill_completions_folder
 from lsdesk.storage.files import folder_file
+from lsdesk.storage.media_check import locate_differences, task_media_problems
 from lsdesk.storage.pack import link_referenced_files, pack_media, unpack_media
 from lsdesk.storage.paths import PathEscapes, PathRefused
 from lsdesk.storage.sync import SyncOptions, sync_folder
@@ -27,6 +30,8 @@ def add_routes(app, workspace):
     app.route("/api/project/storage-settings", ["POST"], lambda: save_storage(workspace.active()))
     app.route("/api/project/pack", ["POST"], lambda: pack(workspace.active()))
     app.route("/api/project/unpack", ["POST"], lambda: unpack(workspace.active()))
+    app.route("/api/tasks/<task_id>/media-problems", ["GET"],
+              lambda task_id: media_problems(workspace.active(), task_id))
     app.route("/data/folder/<root_id>/<relative:path>", ["GET", "HEAD"],
               lambda root_id, relative: serve_folder_file(workspace.active(), root_id, relative))
 
@@ -63,14 +68,32 @@ def add_folder(store):
 
 
 def locate_folder(store, raw_id):
+    """Point a folder elsewhere, once a sample of its recorded files is found there unchanged (or `force`)."""
     root = _listed_root(store, raw_id)
-    path = _folder_path(read_json_object())
+    body = read_json_object()
+    path = _folder_path(body)
+    force = body.get("force", False)
+    if not isinstance(force, bool):
+        raise ApiError(400, f"force must be true or false, got {force!r}")
     other = store.media_root_by_path(path)
     if other is not None and other != root["id"]:
         raise ApiError(409, f"{path} is already folder {other} of this project")
+    sample = store.media_file_sample(root["id"], defaults.LOCATE_SAMPLE)
+    differences = locate_differences(path, sample)
+    if differences and not force:
+        return _locate_refused(path, len(sample), differences)
     store.move_media_root(root["id"], path)
     _follow_source(store, root["path"], path)
     return json_response(_folder_json(store.media_root(root["id"], counts=True)))
+
+
+def _locate_refused(path, checked, differences):
+    named = "; ".join(f"{item['path']} ({item['summary']})" for item in differences[:5])
+    more = f"; and {len(differences) - 5} more" if len(differences) > 5 else ""
+    detail = (f"{len(differences)} of {checked} files checked in {path} differ from what the project recorded: "
+              f"{named}{more}. Tasks would show these files, and their labels may not fit them; "
+              "send force: true to use the folder anyway")
+    return json_response({**error_body(409, detail), "checked": checked, "differences": differences}, status=409)
 
 
 def remove_folder(store, raw_id):
@@ -170,6 +193,17 @@ def unpack(store):
     job = app_jobs().start("unpack", store.path, lambda job: unpack_media(store, target, job),
                            f"Unpack media to {target}")
     return json_response({"job": job.as_json()}, status=202)
+
+
+# -- checking a task's media -------------------------------------------------------------------
+
+
+def media_problems(store, raw_id):
+    """The images a task shows that are truncated or unreadable, for the label page's warning."""
+    task = store.task(path_id(raw_id, "Task"))
+    if task is None:
+        raise ApiError(404, f"Task {raw_id} not found")
+    return json_response({"problems": task_media_problems(store, task["data"])})
 
 
 # -- serving folder files --------------------------------------------------------------------

@@ -66,6 +66,26 @@ def _jpeg(head):
     return None
 
 
+def jpeg_scan_offset(head):
+    """Where a JPEG's first scan (SOS segment) starts in `head`, or None when it is not there."""
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 4 <= len(head):
+        if head[at] != 0xFF:
+            return None
+        marker = head[at + 1]
+        if marker == 0xFF:
+            at += 1
+        elif marker in _JPEG_BARE_MARKERS:
+            at += 2
+        elif marker == 0xDA:
+            return at
+        else:
+            at += 2 + struct.unpack(">H", head[at + 2:at + 4])[0]
+    return None
+
+
 def _gif(head):
     if head[:6] not in (b"GIF87a", b"GIF89a"):
         return None

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
 from lsdesk.jobs import JobFailed
+from lsdesk.formats.image_check import MediaCheck, is_checked_image
 from lsdesk.storage.folder_tasks import default_data_key, is_task_file, media_filter, media_task, tasks_of_file
+from lsdesk.storage.media_check import check_file
 from lsdesk.storage.scan import compile_filter, scan_folder
 from lsdesk.store.media import SourceFile
 
 # Files looked at per import transaction: progress moves, and a cancelled sync keeps what it stored.
 SYNC_BATCH = 2000
-# Removed files a sync names in its result; it counts all of them.
-_LISTED_REMOVED = 100
+# Removed and unreadable files a sync names in its result; it counts all of them.
+_LISTED_FILES = 100
 
 # One folder job at a time (sync, pack, unpack): two syncs of a folder could both see a file as new.
 folder_work = threading.Lock()
@@ -42,7 +44,7 @@ def sync_folder(store, root_id, options, config, job):
         known = store.media_file_index(root_id)
         found = list(scan_folder(folder, options.recursive))
         job.total = len(found)
-        counts = Counter(added=0, changed=0, unchanged=0, skipped=0, errors=0)
+        counts = Counter(added=0, changed=0, unchanged=0, skipped=0, errors=0, unreadable=0)
         files = _FileTasks(root_id, folder, options, config, job, counts)
         for start in range(0, len(found), SYNC_BATCH):
             batch = found[start:start + SYNC_BATCH]
@@ -58,7 +60,7 @@ def sync_folder(store, root_id, options, config, job):
                     job.add_error(f"{file.path}: changed since its tasks were made; they were not made again "
                                   "(import the file to add its tasks)")
                 else:
-                    changed.append((file.path, file.size, file.mtime))
+                    changed.append((file.path, file.size, file.mtime, files.check(file)))
             if tasks:
                 store.import_tasks(tasks)
                 counts["added"] += len(tasks)
@@ -71,7 +73,8 @@ def sync_folder(store, root_id, options, config, job):
         seen = {file.path for file in found}
         removed = sorted(path for path in known
                          if path not in seen and not os.path.exists(os.path.join(folder, *path.split("/"))))
-    return {**counts, "removed": len(removed), "removed_files": removed[:_LISTED_REMOVED]}
+    return {**counts, "removed": len(removed), "removed_files": removed[:_LISTED_FILES],
+            "unreadable_files": files.unreadable}
 
 
 class _FileTasks:
@@ -83,6 +86,7 @@ class _FileTasks:
         self.data_key = options.data_key or default_data_key(config)
         self.shows = media_filter(config, self.data_key)
         self.validate = make_task_validator(config)
+        self.unreadable = []  # {"path", "problem"} of the first _LISTED_FILES truncated or unreadable images
 
     def tasks_of(self, file):
         if not self.accepts(file.path):
@@ -101,8 +105,25 @@ class _FileTasks:
             task = self.validate(media_task(self.root_id, file.path, self.data_key))
         except TaskInvalid as error:
             return self._failed(f"{file.path}: {error}")
-        task["source_file"] = SourceFile(self.root_id, file.path, file.size, file.mtime, media=True)
+        task["source_file"] = SourceFile(self.root_id, file.path, file.size, file.mtime, media=True,
+                                         check=self.check(file))
         return [task]
+
+    def check(self, file):
+        """What the file's bytes say (None when it cannot be opened and is no image we check); a truncated
+        or unreadable image still becomes a task, and the sync reports it."""
+        try:
+            check = check_file(os.path.join(self.folder, *file.path.split("/")), file.path, file.size)
+        except OSError as error:
+            if not is_checked_image(file.path):
+                return None
+            check = MediaCheck(None, None, None, f"unreadable: {error.strerror or error}")
+        if check.problem:
+            self.counts["unreadable"] += 1
+            self.job.add_error(f"{file.path}: {check.problem}")
+            if len(self.unreadable) < _LISTED_FILES:
+                self.unreadable.append({"path": file.path, "problem": check.problem})
+        return check
 
     def _failed(self, message):
         self.counts["errors"] += 1

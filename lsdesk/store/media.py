@@ -5,6 +5,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from lsdesk.formats.image_check import MediaCheck
 from lsdesk.storage.completions_folder import completions_file_text, remove_completions_file, write_completions_file
 from lsdesk.storage.forms import COMPLETIONS_FOLDER
 from lsdesk.store.common import now
@@ -38,6 +39,7 @@ _MIRROR_OFF = (
 
 # A packed file is copied into its blob this many bytes at a time.
 _COPY_CHUNK = 1 << 20
+_NOT_READ = MediaCheck(None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,20 @@ class SourceFile:
     size: int
     mtime: int
     media: bool  # a media file (its one task is linked) or a file of tasks
+    check: MediaCheck | None = None  # what was read of a media file
 
 
 def record_source_file(conn, task_id, source):
     """Link a synced file to the task made from it, inside the import's transaction."""
     conn.execute(
-        "INSERT INTO media_files (root_id, path, size, mtime, task_id) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO media_files (root_id, path, size, mtime, task_id, fingerprint, width, height, problem) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (root_id, path) DO UPDATE SET task_id = excluded.task_id, "
         "sha256 = CASE WHEN size = excluded.size AND mtime = excluded.mtime THEN sha256 END, "
-        "size = excluded.size, mtime = excluded.mtime",
-        (source.root_id, source.path, source.size, source.mtime, task_id if source.media else None))
+        "size = excluded.size, mtime = excluded.mtime, fingerprint = excluded.fingerprint, "
+        "width = excluded.width, height = excluded.height, problem = excluded.problem",
+        (source.root_id, source.path, source.size, source.mtime, task_id if source.media else None,
+         *_check_row(source.check)))
 
 
 class MediaStore:
@@ -133,9 +139,23 @@ class MediaStore:
                 "LEFT JOIN tasks ON tasks.id = task_id WHERE root_id = ?", (root_id,))}
 
     def update_media_files(self, root_id, changed):
-        """New (path, size, mtime) of files changed on disk; their packed copies are out of date."""
+        """New (path, size, mtime, MediaCheck or None) of files changed on disk; their packed copies are out of date."""
         with self._write() as conn:
-            _drop_unused_blobs(conn, _note_changed_files(conn, root_id, changed))
+            _drop_unused_blobs(conn, _note_changed_files(conn, root_id, [row[:3] for row in changed]))
+            conn.executemany(
+                "UPDATE media_files SET fingerprint = ?, width = ?, height = ?, problem = ? WHERE root_id = ? AND path = ?",
+                [(*_check_row(check), root_id, path) for path, _size, _mtime, check in changed])
+
+    def media_file_sample(self, root_id, limit):
+        """(path, size, fingerprint, width, height) of up to `limit` files of a root, spread evenly over
+        its files in path order (one pass over the root's rows, in SQLite)."""
+        with self._read() as conn:
+            count = conn.execute("SELECT count(*) FROM media_files WHERE root_id = ?", (root_id,)).fetchone()[0]
+            step = max(1, count // limit)
+            return conn.execute(
+                "SELECT path, size, fingerprint, width, height FROM (SELECT *, row_number() OVER (ORDER BY path) - 1 "
+                "AS n FROM media_files WHERE root_id = ?) WHERE n % ? = 0 ORDER BY path LIMIT ?",
+                (root_id, step, limit)).fetchall()
 
     # -- packed files ------------------------------------------------------------------------
 
@@ -320,6 +340,11 @@ def _note_changed_files(conn, root_id, changed):
     conn.executemany("UPDATE media_files SET size = ?, mtime = ?, sha256 = NULL WHERE root_id = ? AND path = ?",
                      [(size, mtime, root_id, path) for path, size, mtime in changed])
     return released
+
+
+def _check_row(check):
+    check = check or _NOT_READ
+    return check.fingerprint, check.width, check.height, check.problem
 
 
 def _mark_packed(conn, root_id, path, size, mtime, sha256):

@@ -162,10 +162,17 @@ CREATE TABLE disagreement_controls (
 CREATE INDEX disagreement_controls_by_score ON disagreement_controls (from_name, score, task_id);
 """
 
-# Version 4: a completion both copies of a merge edited waits for someone to choose between the
-# two edits (issue 13). `version_id` is the older edit, kept in completion_versions; the row goes
-# when the completion is saved again or one of the two is chosen.
+# Version 4 (issue 13): what a sync read of each media file (a fingerprint of its size and first and
+# last 64 KiB, its pixel size), so "Locate" can tell a moved folder from one with other files of the
+# same names, and why an image is truncated or unreadable (NULL when it is fine); and a completion
+# both copies of a merge edited, waiting for someone to choose between the two edits. `version_id`
+# is the older edit, kept in completion_versions; the row goes when the completion is saved again
+# or one of the two is chosen.
 _V4 = """
+ALTER TABLE media_files ADD COLUMN fingerprint TEXT;
+ALTER TABLE media_files ADD COLUMN width INTEGER;
+ALTER TABLE media_files ADD COLUMN height INTEGER;
+ALTER TABLE media_files ADD COLUMN problem TEXT;
 CREATE TABLE completion_conflicts (
     completion_id INTEGER PRIMARY KEY,
     task_id INTEGER NOT NULL,
