@@ -1,4 +1,4 @@
-// The shapes the image view draws, in toolbar order: one module each under image-shapes/, with
+// The shapes the image view draws, in toolbar order: one module each under shapes/, with
 //   {name, key, title, strokeWidth, fillOpacity?, fixedStrokeWidth?, pressEditsSame?,
 //    fits(value), hasKeys(value), toPixels(value, px, py), centre(geom),
 //    draw(geom, paint, view, unit) → SVG, rescale?(view, unit), handles(geom, region, s, unit) → [SVG],
@@ -8,10 +8,10 @@
 // A shape is drawn by its bare tool (<Rectangle>) and named by its labels control (<RectangleLabels>).
 // Also which shape a result item describes, and its value in natural pixels.
 
-import ellipse from "./image-shapes/ellipse.js";
-import keypoint from "./image-shapes/keypoint.js";
-import polygon from "./image-shapes/polygon.js";
-import rectangle from "./image-shapes/rectangle.js";
+import ellipse from "./shapes/ellipse.js";
+import keypoint from "./shapes/keypoint.js";
+import polygon from "./shapes/polygon.js";
+import rectangle from "./shapes/rectangle.js";
 
 // Lookup tables without a prototype: a type or tag named "constructor" names no shape.
 const table = (entries) => Object.assign(Object.create(null), Object.fromEntries(entries));

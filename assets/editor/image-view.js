@@ -3,7 +3,7 @@
 // Regions are read from the result items whose to_name is this image (a region = the items sharing
 // an id) and redrawn only when their items change. Geometry is edited in percent of the natural
 // size and written with one store.change() per gesture, so each gesture is one undo step.
-// This module keeps the shell and dispatches gestures; each shape (image-shapes/) draws, edits and
+// This module keeps the shell and dispatches gestures; each shape (shapes/) draws, edits and
 // creates its regions; image-drawing.js draws them, image-tools.js holds the toolbar and what a new
 // region would be, image-zoom.js zooms and pans.
 
