@@ -13,7 +13,6 @@ from lsdesk.api.project import current_config
 from lsdesk.app import make_app
 from lsdesk.desktop_files import install_desktop, uninstall_desktop
 from lsdesk.exporter import export_stream, write_export
-from lsdesk.formats.export import FORMATS
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
@@ -136,11 +135,8 @@ def run_export(args):
         print(f"lsdesk: {error}", file=sys.stderr)
         return 2
     try:
-        counts = store.counts()
-        # Formats written from the store's JSON texts read only the labeled tasks.
-        export_format = FORMATS.get(args.format.upper())
-        total = counts["completed_tasks"] if export_format and export_format.from_texts else counts["tasks"]
-        progress = Progress("exporting", total, "tasks")
+        # Every format reads the tasks an export holds: those with a completion that was not cancelled.
+        progress = Progress("exporting", store.export_counts()["labeled_tasks"], "tasks")
         try:
             filename, _type, chunks = export_stream(
                 _ProgressStore(store, progress), current_config(store), args.format, archive=args.archive,
@@ -184,11 +180,11 @@ class _ProgressStore:
     def __init__(self, store, progress):
         self._store, self._progress = store, progress
 
-    def iter_tasks(self):
-        return self._counted(self._store.iter_tasks())
+    def iter_tasks(self, **selection):
+        return self._counted(self._store.iter_tasks(**selection))
 
-    def iter_labeled_task_texts(self):
-        return self._counted(self._store.iter_labeled_task_texts())
+    def iter_labeled_task_texts(self, **selection):
+        return self._counted(self._store.iter_labeled_task_texts(**selection))
 
     def _counted(self, tasks):
         for done, task in enumerate(tasks, 1):
