@@ -18,6 +18,7 @@ from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
 from lsdesk.server import make_server
 from lsdesk.store.merge import MergeRefused, default_output, merge_projects
+from lsdesk.store.exports import TaskSelection
 from lsdesk.store.schema import ProjectFileError
 from lsdesk.store.workspace import Workspace
 
@@ -43,6 +44,10 @@ def main(argv=None):
     exporting.add_argument("--format", required=True, help="JSON, JSON_MIN, CSV, TSV, CONLL2003, COCO, VOC, ...")
     exporting.add_argument("-o", "--output", help="file to write (default: the export's own name)")
     exporting.add_argument("--archive", action="store_true", help="always write a zip")
+    exporting.add_argument("--all-tasks", action="store_true",
+                           help="every task, not only those with a completion that was not cancelled")
+    exporting.add_argument("--leave-out-disagreeing", action="store_true",
+                           help="leave out the tasks whose annotators disagree and that have no ground truth")
     merging = commands.add_parser("merge", help="merge two copies of a project into a new project file")
     merging.add_argument("a", metavar="A.lsdesk")
     merging.add_argument("b", metavar="B.lsdesk")
@@ -135,12 +140,13 @@ def run_export(args):
         print(f"lsdesk: {error}", file=sys.stderr)
         return 2
     try:
-        # Every format reads the tasks an export holds: those with a completion that was not cancelled.
-        progress = Progress("exporting", store.export_counts()["labeled_tasks"], "tasks")
+        selection = TaskSelection(all_tasks=args.all_tasks, leave_out_disagreeing=args.leave_out_disagreeing)
+        counts = store.export_counts()
+        progress = Progress("exporting", counts["tasks"] if args.all_tasks else counts["labeled_tasks"], "tasks")
         try:
             filename, _type, chunks = export_stream(
                 _ProgressStore(store, progress), current_config(store), args.format, archive=args.archive,
-                stamp=time.strftime("%Y-%m-%d-%H-%M-%S"))
+                stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=selection)
         except ValueError as error:
             print(f"lsdesk: {error}", file=sys.stderr)
             return 1
