@@ -33,10 +33,12 @@ def test_every_format_exports_the_tasks_with_a_non_cancelled_completion(images):
     api = images
     tasks = upload_images(api, "labeled", "skipped", "unlabeled")
     label(api, tasks["labeled"], [box(32, 48, 96, 72)])
-    assert api.post(f"/api/tasks/{tasks['skipped']['id']}/completions?was_cancelled=1", json={"result": []}).status == 201
+    skip = api.post(f"/api/tasks/{tasks['skipped']['id']}/completions?was_cancelled=1", json={"result": []})
+    assert skip.status == 201
 
     coco = json.loads(export_zip(api, "format=COCO")["result.json"])
-    assert [image["file_name"] for image in coco["images"]] == ["images/" + tasks["labeled"]["data"]["image"].split("/")[-1]]
+    labeled_file = "images/" + tasks["labeled"]["data"]["image"].split("/")[-1]
+    assert [image["file_name"] for image in coco["images"]] == [labeled_file]
     for fmt in ("YOLO", "YOLO_SEG", "VOC"):
         files = export_zip(api, f"format={fmt}")
         assert [name for name in files if name.startswith(("labels/", "Annotations/"))] == [
@@ -65,7 +67,8 @@ def test_one_label_set_formats_export_the_ground_truth_else_the_newest_completio
     label(api, tasks["disputed"], [box(0, 0, 32, 32)], completed_by={"email": "a@x"})
     label(api, tasks["disputed"], [box(200, 100, 32, 32)], completed_by={"email": "b@x"})
     label(api, tasks["agreed"], [box(10, 10, 20, 20)])
-    assert api.patch(f"/api/tasks/{tasks['marked']['id']}/completions/{older}", json={"ground_truth": True}).status in (200, 201)
+    marked = api.patch(f"/api/tasks/{tasks['marked']['id']}/completions/{older}", json={"ground_truth": True})
+    assert marked.status in (200, 201)
 
     yolo = _labels(export_zip(api, "format=YOLO"))
     marked = next(text for name, text in yolo.items() if "-marked" in name)
@@ -180,8 +183,8 @@ def test_missing_media_is_listed_in_warnings_and_its_tasks_left_out_of_image_for
         assert "/data/upload/gone.png" in warnings and "/data/folder/1/cats/lost.png" in warnings, fmt
         assert not any("gone" in name or "lost" in name for name in files if name != "warnings.txt"), fmt
     coco = json.loads(export_zip(api, "format=COCO")["result.json"])
-    assert [(image["file_name"].startswith("images/"), image["width"], image["height"]) for image in coco["images"]] == [
-        (True, WIDTH, HEIGHT)]
+    sizes = [(image["file_name"].startswith("images/"), image["width"], image["height"]) for image in coco["images"]]
+    assert sizes == [(True, WIDTH, HEIGHT)]
     assert {a["image_id"] for a in coco["annotations"]} == {coco["images"][0]["id"]}
 
     missing = api.get("/api/project/export/summary").json["missing_images"]
