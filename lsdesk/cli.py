@@ -13,13 +13,13 @@ from lsdesk.app import make_app
 from lsdesk.desktop import launch
 from lsdesk.desktop.install import install_desktop, uninstall_desktop
 from lsdesk.exporter import export_stream, write_export
-from lsdesk.formats.export import FORMATS
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.progress import CountingReader, Progress
 from lsdesk.project_view import current_config
 from lsdesk.server import make_server
 from lsdesk.store.merge import MergeRefused, default_output, merge_projects
+from lsdesk.store.exports import TaskSelection
 from lsdesk.store.schema import ProjectFileError
 from lsdesk.store.workspace import Workspace
 
@@ -45,6 +45,10 @@ def main(argv=None):
     exporting.add_argument("--format", required=True, help="JSON, JSON_MIN, CSV, TSV, CONLL2003, COCO, VOC, ...")
     exporting.add_argument("-o", "--output", help="file to write (default: the export's own name)")
     exporting.add_argument("--archive", action="store_true", help="always write a zip")
+    exporting.add_argument("--all-tasks", action="store_true",
+                           help="every task, not only those with a completion that was not cancelled")
+    exporting.add_argument("--leave-out-disagreeing", action="store_true",
+                           help="leave out the tasks whose annotators disagree and that have no ground truth")
     merging = commands.add_parser("merge", help="merge two copies of a project into a new project file")
     merging.add_argument("a", metavar="A.lsdesk")
     merging.add_argument("b", metavar="B.lsdesk")
@@ -137,15 +141,13 @@ def run_export(args):
         print(f"lsdesk: {error}", file=sys.stderr)
         return 2
     try:
-        counts = store.counts()
-        # Formats written from the store's JSON texts read only the labeled tasks.
-        export_format = FORMATS.get(args.format.upper())
-        total = counts["completed_tasks"] if export_format and export_format.from_texts else counts["tasks"]
-        progress = Progress("exporting", total, "tasks")
+        selection = TaskSelection(all_tasks=args.all_tasks, leave_out_disagreeing=args.leave_out_disagreeing)
+        counts = store.export_counts()
+        progress = Progress("exporting", counts["tasks"] if args.all_tasks else counts["labeled_tasks"], "tasks")
         try:
             filename, _type, chunks = export_stream(
                 _ProgressStore(store, progress), current_config(store), args.format, archive=args.archive,
-                stamp=time.strftime("%Y-%m-%d-%H-%M-%S"))
+                stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=selection)
         except ValueError as error:
             print(f"lsdesk: {error}", file=sys.stderr)
             return 1
@@ -186,11 +188,11 @@ class _ProgressStore:
     def __init__(self, store, progress):
         self._store, self._progress = store, progress
 
-    def iter_tasks(self):
-        return self._counted(self._store.iter_tasks())
+    def iter_tasks(self, **selection):
+        return self._counted(self._store.iter_tasks(**selection))
 
-    def iter_labeled_task_texts(self):
-        return self._counted(self._store.iter_labeled_task_texts())
+    def iter_labeled_task_texts(self, **selection):
+        return self._counted(self._store.iter_labeled_task_texts(**selection))
 
     def _counted(self, tasks):
         for done, task in enumerate(tasks, 1):

@@ -19,7 +19,7 @@ def labeled(api):
     return api, ids
 
 
-def test_json_export_is_a_list_of_labeled_tasks_with_completions(labeled):
+def test_json_export_is_a_list_of_the_tasks_with_a_non_cancelled_completion(labeled):
     api, ids = labeled
     answer = api.get("/api/project/export?format=JSON")
     assert answer.status == 200
@@ -27,9 +27,12 @@ def test_json_export_is_a_list_of_labeled_tasks_with_completions(labeled):
     assert answer.headers["Content-Disposition"].startswith("attachment; filename=")
     assert answer.headers["filename"].endswith("-JSON.json")
     tasks = json.loads(answer.raw)
-    assert [t["id"] for t in tasks] == ids[:2]
+    assert [t["id"] for t in tasks] == ids[:1]
     assert tasks[0]["completions"][0]["result"] == choice("Positive")
-    assert tasks[1]["completions"][0]["was_cancelled"] is True
+    # ?all_tasks=1: every task, the skipped one with its cancelled completion, the unlabeled one without.
+    every = json.loads(api.get("/api/project/export?format=JSON&all_tasks=1").raw)
+    assert [t["id"] for t in every] == ids
+    assert every[1]["completions"][0]["was_cancelled"] is True and every[2]["completions"] == []
 
 
 def test_format_names_are_case_insensitive_and_archive_zips(labeled):
@@ -47,7 +50,7 @@ def test_formats_list_says_what_the_config_supports(labeled):
     assert formats["JSON"]["supported"] and formats["CSV"]["supported"]
     assert not formats["COCO"]["supported"] and formats["COCO"]["reason"]
     assert set(formats) == {"JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "YOLO",
-                            "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "ASR_MANIFEST"}
+                            "YOLO_SEG", "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "ASR_MANIFEST"}
 
 
 def test_export_errors_are_400_with_a_reason(labeled):

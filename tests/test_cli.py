@@ -22,6 +22,9 @@ def test_import_then_export_json(tmp_path):
     out = tmp_path / "out.json"
     exported = lsdesk("export", "--format", "json_min", "-o", str(out), "--data-dir", workspace)
     assert exported.returncode == 0, exported.stderr
+    assert json.loads(out.read_text()) == []  # an export holds the labeled tasks
+    exported = lsdesk("export", "--format", "json_min", "--all-tasks", "-o", str(out), "--data-dir", workspace)
+    assert exported.returncode == 0, exported.stderr
     assert [row["text"] for row in json.loads(out.read_text())] == ["hello", "world"]
 
 

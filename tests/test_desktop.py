@@ -348,6 +348,8 @@ def test_export_to_writes_the_file_chosen_under_the_suggested_name(workspace, tm
     dialogs = _AnsweredDialogs(workspace, save_to=tmp_path / "out.json")
     assert DesktopApi(dialogs).export_to("json_min") == {"path": str(tmp_path / "out.json")}
     assert dialogs.suggested.endswith("-JSON_MIN.json")
+    assert json.loads((tmp_path / "out.json").read_text()) == []  # an export holds the labeled tasks
+    assert DesktopApi(dialogs).export_to("json_min", False, True) == {"path": str(tmp_path / "out.json")}
     assert [row["text"] for row in json.loads((tmp_path / "out.json").read_text())] == ["a", "b", "c"]
     assert DesktopApi(dialogs).export_to("XLS")["error"].startswith("Unknown export format 'XLS'")
 

@@ -81,13 +81,14 @@ def test_unzip_command_accepts_the_archive(tmp_path):
 def test_a_coco_export_zips_with_its_images():
     tasks, config, media = case_input("image")
     archive = unzip(zip_stream(FORMATS["COCO"].files(iter(tasks), config, media)))
-    assert sorted(archive.namelist()) == ["images/cat1.jpg", "images/dog2.png", "images/empty4.jpg", "result.json"]
+    assert sorted(archive.namelist()) == ["images/cat1.jpg", "images/dog2.png", "images/empty4.jpg", "result.json",
+                                          "warnings.txt"]
     assert archive.read("images/dog2.png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.parametrize("case, fmt", [
     ("text", "JSON"), ("text", "JSON_MIN"), ("text", "CSV"), ("text", "TSV"), ("text", "CONLL2003"),
-    ("image", "COCO"), ("image", "VOC"), ("image", "YOLO"), ("brush", "BRUSH_TO_NUMPY"),
+    ("image", "COCO"), ("image", "VOC"), ("image", "YOLO"), ("image", "YOLO_SEG"), ("brush", "BRUSH_TO_NUMPY"),
     ("brush", "BRUSH_TO_PNG"), ("audio", "ASR_MANIFEST"),
 ])
 def test_every_format_zips_into_an_archive_that_reads_back(case, fmt):

@@ -18,7 +18,7 @@ def reasons(xml):
 
 def test_registry_has_every_format_with_upper_case_names():
     assert list(FORMATS) == ["JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "YOLO",
-                             "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "ASR_MANIFEST"]
+                             "YOLO_SEG", "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "ASR_MANIFEST"]
     assert all(isinstance(f, ExportFormat) and f.name == name for name, f in FORMATS.items())
     assert [name for name, f in FORMATS.items() if f.single_file] == ALWAYS + ["CONLL2003"]
     assert FORMATS["VOC"].title == "Pascal VOC XML" and FORMATS["JSON_MIN"].title == "JSON-MIN"
@@ -28,7 +28,9 @@ def test_every_entry_has_name_title_description_supported_and_reason():
     entries = supported_formats(None)
     assert [e["name"] for e in entries] == list(FORMATS)
     for entry in entries:
-        assert list(entry) == ["name", "title", "description", "supported", "reason"]
+        assert list(entry) == ["name", "title", "description", "one_completion", "supported", "reason"]
+        # The formats that hold one label set per task take its ground truth, else its newest completion.
+        assert entry["one_completion"] == (entry["name"] not in ("JSON", "JSON_MIN", "CSV", "TSV"))
         assert entry["description"]
         assert (entry["reason"] is None) == entry["supported"]
 
@@ -55,11 +57,11 @@ def test_text_with_choices_only_gets_the_general_formats_and_reasons():
 
 
 @pytest.mark.parametrize("controls, expected", [
-    ('<RectangleLabels name="r" toName="img"><Label value="A"/></RectangleLabels>', ["COCO", "VOC", "YOLO"]),
-    ('<PolygonLabels name="p" toName="img"><Label value="A"/></PolygonLabels>', ["COCO", "YOLO"]),
+    ('<RectangleLabels name="r" toName="img"><Label value="A"/></RectangleLabels>', ["COCO", "VOC", "YOLO", "YOLO_SEG"]),
+    ('<PolygonLabels name="p" toName="img"><Label value="A"/></PolygonLabels>', ["COCO", "YOLO", "YOLO_SEG"]),
     ('<Rectangle name="r" toName="img"/><Labels name="l" toName="img"><Label value="A"/></Labels>',
-     ["COCO", "VOC", "YOLO"]),
-    ('<Polygon name="p" toName="img"/><Labels name="l" toName="img"><Label value="A"/></Labels>', ["COCO", "YOLO"]),
+     ["COCO", "VOC", "YOLO", "YOLO_SEG"]),
+    ('<Polygon name="p" toName="img"/><Labels name="l" toName="img"><Label value="A"/></Labels>', ["COCO", "YOLO", "YOLO_SEG"]),
     ('<BrushLabels name="b" toName="img"><Label value="A"/></BrushLabels>', ["BRUSH_TO_NUMPY", "BRUSH_TO_PNG"]),
     ('<Brush name="b" toName="img"/><Labels name="l" toName="img"><Label value="A"/></Labels>',
      ["BRUSH_TO_NUMPY", "BRUSH_TO_PNG"]),
@@ -87,4 +89,4 @@ def test_two_labeled_data_fields_allow_only_the_general_formats():
 def test_tag_and_attribute_names_are_read_in_any_case():
     xml = ('<View><Image name="img" value="$image"/>'
            '<rectanglelabels name="r" toname="img"><Label value="A"/></rectanglelabels></View>')
-    assert supported(xml) == ALWAYS + ["COCO", "VOC", "YOLO"]
+    assert supported(xml) == ALWAYS + ["COCO", "VOC", "YOLO", "YOLO_SEG"]

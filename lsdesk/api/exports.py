@@ -1,4 +1,5 @@
-"""GET /api/project/export: every converter format, streamed as the file itself or as a zip."""
+"""GET /api/project/export: every converter format, streamed as the file itself or as a zip, and what an
+export will hold."""
 
 import time
 
@@ -6,17 +7,30 @@ from bottle import HTTPResponse
 
 from lsdesk.api.http import ApiError, is_true, json_response, param
 from lsdesk.api.project import current_config
-from lsdesk.exporter import export_stream
+from lsdesk.exporter import export_stream, export_summary
 from lsdesk.formats.export import supported_formats
+from lsdesk.store.exports import TaskSelection
 
 
 def add_routes(app, workspace):
     app.route("/api/project/export", ["GET"], lambda: export(workspace.active()))
     app.route("/api/project/export/formats", ["GET"], lambda: formats(workspace.active()))
+    app.route("/api/project/export/summary", ["GET"], lambda: summary(workspace.active()))
 
 
 def formats(store):
     return json_response(supported_formats(current_config(store)))
+
+
+def summary(store):
+    return json_response(export_summary(store, current_config(store), _selection()))
+
+
+def _selection():
+    """?all_tasks=1 adds the tasks without a completion; ?leave_out_disagreeing=1 drops the tasks whose
+    annotators disagree and that have no ground truth."""
+    return TaskSelection(all_tasks=is_true(param("all_tasks", "")),
+                         leave_out_disagreeing=is_true(param("leave_out_disagreeing", "")))
 
 
 def export(store):
@@ -26,7 +40,7 @@ def export(store):
     try:
         filename, content_type, chunks = export_stream(
             store, current_config(store), name, archive=is_true(param("archive", "")),
-            stamp=time.strftime("%Y-%m-%d-%H-%M-%S"))
+            stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=_selection())
     except ValueError as error:
         raise ApiError(400, str(error)) from None
     return HTTPResponse(chunks, headers={

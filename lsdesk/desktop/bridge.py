@@ -15,6 +15,7 @@ from lsdesk.exporter import export_stream, write_export
 from lsdesk.formats.readers import ImportParseError
 from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
 from lsdesk.project_view import current_config
+from lsdesk.store.exports import TaskSelection
 
 PROJECT_FILE_TYPES = ("lsdesk projects (*.lsdesk)", "All files (*)")
 IMPORT_FILE_TYPES = ("All files (*)", "Task files (*.json;*.jsonl;*.csv;*.tsv;*.txt;*.zip;*.html;*.htm;*.xml)")
@@ -102,12 +103,13 @@ class DesktopApi:
             return {"error": f"Nothing was imported: {error}"}
         return {"summary": summary, "files": [path.name for path in paths]}
 
-    def export_to(self, format, archive=False):
+    def export_to(self, format, archive=False, all_tasks=False, leave_out_disagreeing=False):
         """Export in `format` (as GET /api/project/export) to a file picked in a dialog. -> {"path": file}"""
         store = self._store()
+        selection = TaskSelection(all_tasks=bool(all_tasks), leave_out_disagreeing=bool(leave_out_disagreeing))
         try:
             filename, _type, chunks = export_stream(store, current_config(store), format, archive=bool(archive),
-                                                    stamp=time.strftime("%Y-%m-%d-%H-%M-%S"))
+                                                    stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=selection)
         except ValueError as error:
             return {"error": str(error)}
         path = self._window.choose_save_path(filename, _documents_dir())

@@ -24,6 +24,7 @@ from lsdesk import settings as defaults
 from lsdesk.store.common import (batches as _batches, bump as _bump, compact_json,
                                  insert_prediction_rows as _insert_prediction_rows, mean_score as _mean_score, now,
                                  prediction_row as _prediction_row)
+from lsdesk.store.exports import ExportStore
 from lsdesk.store.media import MediaStore, record_source_file
 from lsdesk.store.ml import ModelStore
 from lsdesk.store.review import (ReviewStore, all_completions_deleted, completions_added_between,
@@ -117,7 +118,7 @@ def format_completed_at(seconds):
     return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class ProjectStore(ModelStore, MediaStore, ReviewStore):
+class ProjectStore(ModelStore, MediaStore, ReviewStore, ExportStore):
     """A project file opened for the app. Thread-safe; close() when done."""
 
     def __init__(self, path, create=False):
@@ -337,29 +338,33 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore):
         number = offset // PAGE_MARK_STEP
         return number * PAGE_MARK_STEP, cached[1][number]
 
-    def iter_tasks(self, chunk=1000):
-        """Every task in id order, read in short snapshots so writers are never held up."""
+    def iter_tasks(self, chunk=1000, selection=None):
+        """Every task (or those of an export's TaskSelection) in id order, read in short snapshots so
+        writers are never held up."""
+        where = selection.where() if selection else "1"
         last = 0
         while True:
             with self._read() as conn:
                 ids = [row[0] for row in conn.execute(
-                    "SELECT id FROM tasks WHERE id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
                 tasks = _load_tasks(conn, ids)
             if not tasks:
                 return
             yield from tasks
             last = ids[-1]
 
-    def iter_labeled_task_texts(self, chunk=2000):
-        """JSON text of every task that has completions, in id order, as the JSON export holds it.
+    def iter_labeled_task_texts(self, chunk=2000, selection=None):
+        """JSON text of every task that has completions (or of an export's TaskSelection), in id order, as
+        the JSON export holds it.
 
         Built from the stored JSON without decoding it, so exporting runs at the speed of reading.
         """
+        where = selection.where() if selection else "completions > 0"
         last = 0
         while True:
             with self._read() as conn:
                 ids = [row[0] for row in conn.execute(
-                    "SELECT id FROM tasks WHERE completions > 0 AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
                 texts = _task_texts(conn, ids, listed=False)
             if not texts:
                 return

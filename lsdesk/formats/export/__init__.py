@@ -20,6 +20,9 @@ class ExportFormat:
     # For a format whose tasks are the store's own JSON: its files from tasks as JSON text,
     # so the export never decodes and re-encodes them.
     from_texts: Callable = None
+    # True for the formats that hold one label set per task (its ground truth, else its newest completion);
+    # the others hold every completion.
+    one_completion: bool = False
 
     def files(self, tasks, config, media=None):
         """(path inside the export, iterable of byte chunks) for each file, produced while `tasks` is read once."""
@@ -92,7 +95,7 @@ def _asr(tags):
 _ALL = [
     ExportFormat(
         "JSON", "JSON",
-        "Every labeled task with its data and all its completions, in one JSON list: Label Studio's own "
+        "Each task with its data and all its completions, in one JSON list: Label Studio's own "
         "format, which it imports back.",
         True, json.files, from_texts=json.files_of_texts),
     ExportFormat(
@@ -110,34 +113,39 @@ _ALL = [
     ExportFormat(
         "CONLL2003", "CONLL2003",
         "Named entities for sequence labeling: one token per line with its IOB tag (CoNLL-2003).",
-        True, conll2003.files, _conll),
+        True, conll2003.files, _conll, one_completion=True),
     ExportFormat(
         "COCO", "COCO",
         "Object detection and segmentation: one result.json with images, categories and boxes or "
         "polygons, plus the images.",
-        False, coco.files, _regions),
+        False, coco.files, _regions, one_completion=True),
     ExportFormat(
         "VOC", "Pascal VOC XML",
         "Object detection: one XML file of boxes per image, plus the images.",
-        False, voc.files, _boxes),
+        False, voc.files, _boxes, one_completion=True),
     ExportFormat(
-        "YOLO", "YOLO",
-        "Object detection: one text file per image with a class and normalized box (or polygon) per "
-        "line, classes.txt, plus the images.",
-        False, yolo.files, _regions),
+        "YOLO", "YOLO detection",
+        "Object detection: one text file per image with a class and normalized box per line (a polygon "
+        "as its bounding box), classes.txt, plus the images.",
+        False, yolo.detection_files, _regions, one_completion=True),
+    ExportFormat(
+        "YOLO_SEG", "YOLO segmentation",
+        "Instance segmentation: one text file per image with a class and normalized polygon per line (a "
+        "rectangle as its four corners), classes.txt, plus the images.",
+        False, yolo.segmentation_files, _regions, one_completion=True),
     ExportFormat(
         "BRUSH_TO_NUMPY", "Brush labels to NumPy",
         "Image segmentation: each brush region as a 2-D NumPy array (.npy).",
-        False, brush.numpy_files, _brush),
+        False, brush.numpy_files, _brush, one_completion=True),
     ExportFormat(
         "BRUSH_TO_PNG", "Brush labels to PNG",
         "Image segmentation: each brush region as a greyscale PNG mask.",
-        False, brush.png_files, _brush),
+        False, brush.png_files, _brush, one_completion=True),
     ExportFormat(
         "ASR_MANIFEST", "ASR Manifest",
         "Speech recognition: the NVIDIA NeMo JSON-lines manifest of WAV files with their transcripts, "
         "plus the audio.",
-        False, asr_manifest.files, _asr),
+        False, asr_manifest.files, _asr, one_completion=True),
 ]
 
 FORMATS = {export_format.name: export_format for export_format in _ALL}
@@ -149,5 +157,6 @@ def supported_formats(config):
     for export_format in _ALL:
         reason = export_format.unsupported_reason(config)
         out.append({"name": export_format.name, "title": export_format.title,
-                    "description": export_format.description, "supported": reason is None, "reason": reason})
+                    "description": export_format.description, "one_completion": export_format.one_completion,
+                    "supported": reason is None, "reason": reason})
     return out

@@ -6,7 +6,7 @@ import tempfile
 import wave
 
 from lsdesk.formats.export.files import MediaFolder
-from lsdesk.formats.export.items import first_object_key, items
+from lsdesk.formats.export.items import chosen_items, first_object_key
 
 _SPILL_IN_MEMORY = 8 * 1024 * 1024
 
@@ -17,7 +17,7 @@ def files(tasks, config, media):
     folder = MediaFolder(media, "audio", describe=_describe_wav)
     with tempfile.SpooledTemporaryFile(max_size=_SPILL_IN_MEMORY, mode="w+b") as manifest:
         try:
-            for item in items(tasks, config):
+            for item in chosen_items(tasks, config):
                 url = item.data.get(key)
                 text = transcript(item.outputs)
                 if not isinstance(url, str) or text is None:

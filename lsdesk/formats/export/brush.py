@@ -5,7 +5,7 @@ import zlib
 from collections import Counter
 
 from lsdesk.formats.export.files import NameRegistry, safe_name
-from lsdesk.formats.export.items import items
+from lsdesk.formats.export.items import chosen_items
 
 
 def numpy_files(tasks, config, media=None):
@@ -20,7 +20,7 @@ def _files(tasks, config, suffix, encode):
     """Per completion and control, `task-<id>-annotation-<id>-by-<who>-<control>-<labels>-<n><suffix>`."""
     names = NameRegistry()
     try:
-        for item in items(tasks, config):
+        for item in chosen_items(tasks, config):
             who = "".join(c for c in str(item.annotator("")) if c.isalnum() or c in "@.")
             for control, values in item.outputs.items():
                 for layer, (width, height, mask) in masks(control, values).items():

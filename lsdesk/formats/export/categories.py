@@ -2,14 +2,15 @@
 
 
 def region_label_names(config):
-    """The Label values of every *Labels/Labels control on an Image (Choice values are not kinds of region)."""
+    """The Label values of every *Labels/Labels control on an Image (Choice values are not kinds of region,
+    and KeyPointLabels values name points of an object, not objects)."""
     if config is None:
         return set()
     images = {obj.name for obj in config.objects if obj.tag == "Image"}
     return {
         label
         for control in config.controls
-        if control.tag.endswith("Labels") and images.intersection(control.to_names)
+        if control.tag.endswith("Labels") and control.tag != "KeyPointLabels" and images.intersection(control.to_names)
         for label in control.labels
     }
 

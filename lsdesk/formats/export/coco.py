@@ -1,60 +1,86 @@
-"""COCO: result.json with images, categories, box and polygon annotations, plus the images in images/."""
+"""COCO: result.json with images, categories, box, polygon and keypoint annotations, plus the images in images/."""
 
 import json
 import tempfile
 from datetime import datetime
 
 from lsdesk.formats.export.categories import Categories
-from lsdesk.formats.export.files import MediaFolder
+from lsdesk.formats.export.coco_keypoints import keypoint_annotation, keypoint_category, keypoint_controls
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder
 from lsdesk.formats.export.geometry import (
-    first_dimensions, image_dimensions, is_rectangle, pixel_box, polygon_points, shoelace_area,
+    first_dimensions, image_dimensions, is_rectangle, pixel_box, polygon_points, rectangle_area, rectangle_corners,
+    shoelace_area,
 )
-from lsdesk.formats.export.items import first_object_key, items, labels_of
+from lsdesk.formats.export.items import IMAGE_REGION_CONTROLS, chosen_items, first_object_key, labels_of
 
 _SPILL_IN_MEMORY = 8 * 1024 * 1024
-_REGION_CONTROLS = {"RectangleLabels", "PolygonLabels", "Labels", "Rectangle", "Polygon"}
 
 
 def files(tasks, config, media):
-    """Each image as it is first met, then result.json (its lists wait in temporary files until the end)."""
-    key = first_object_key(config, {"Image"}, _REGION_CONTROLS)
+    """Each image as it is first met, then result.json (its lists wait in temporary files until the end), then
+    warnings.txt when a task had to be left out."""
+    key = first_object_key(config, {"Image"}, IMAGE_REGION_CONTROLS)
     categories = Categories(config)
+    keypoint_names = keypoint_controls(config)
+    keypoint_ids = {}
+    for control, names in keypoint_names.items():
+        keypoint_ids[control] = len(categories.entries)
+        categories.entries.append(keypoint_category(keypoint_ids[control], control, names))
     folder = MediaFolder(media, "images")
+    warnings = ExportWarnings()
     images = _Spill()
     annotations = _Spill()
     try:
-        for number, item in enumerate(items(tasks, config)):
+        for item in chosen_items(tasks, config):
             url = item.data.get(key)
             if not isinstance(url, str):
+                warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
                 continue
             file, data = folder.get(url)
+            if file.path is None:
+                warnings.unreadable_media(item.task_id, url)
+                continue
             if data is not None:
                 yield file.path, [data]
             values = item.values()
             width, height = first_dimensions(values)
             if width is None and file.info:
                 width, height = file.info[:2]
-            images.add({"width": width, "height": height, "id": number, "file_name": file.path or url})
-            for value in values:
-                annotation = _annotation(value, width, height, categories)
+            if width is None:
+                warnings.add(f"task {item.task_id}: left out, the size of {url} could not be read")
+                continue
+            image_id = images.count
+            images.add({"width": width, "height": height, "id": image_id, "file_name": file.path})
+            found = [_annotation(value, width, height, categories) for value in values]
+            for control, names in keypoint_names.items():
+                annotation = keypoint_annotation(
+                    item.outputs.get(control, ()), names, (width, height),
+                    lambda text: warnings.add(f"task {item.task_id}: {text}"))
                 if annotation is not None:
-                    annotation["id"] = annotations.count
-                    annotation["image_id"] = number
+                    found.append({"category_id": keypoint_ids[control], **annotation})
+            for annotation in found:
+                if annotation is not None:
+                    # Ids from 1: pycocotools reads an annotation id of 0 as "matched to nothing".
+                    annotation["id"] = annotations.count + 1
+                    annotation["image_id"] = image_id
                     annotations.add(_ordered(annotation))
         yield "result.json", _result(images, categories, annotations)
+        yield from warnings.files()
     finally:
         folder.close()
 
 
 def _annotation(value, width, height, categories):
-    """A COCO annotation (without its ids) for a labeled rectangle or polygon, else None."""
+    """A COCO annotation (without its ids) for a labeled rectangle or polygon, else None.
+
+    A rectangle's segmentation is the polygon of its corners and its area its own (rotated) area, so
+    pycocotools can make its mask and weigh it like the converter's polygons.
+    """
     names = labels_of(value)
     if not names:
         return None
     category = categories.id_of(str(names[0]))
     width, height = image_dimensions(value, (width, height))
-    if width is None:
-        return None
     points = polygon_points(value) if "polygonlabels" in value or "labels" in value else None
     if points is not None:
         pixels = [(x / 100 * width, y / 100 * height) for x, y, *_ in points]
@@ -63,14 +89,18 @@ def _annotation(value, width, height, categories):
         return {"category_id": category, "segmentation": [[c for point in pixels for c in point]],
                 "bbox": [left, top, max(xs) - left, max(ys) - top], "area": shoelace_area(xs, ys)}
     if ("rectanglelabels" in value or "labels" in value) and is_rectangle(value):
-        box = pixel_box(value, width, height)
-        return {"category_id": category, "segmentation": [], "bbox": box, "area": box[2] * box[3]}
+        corners = rectangle_corners(value, width, height)
+        return {"category_id": category, "segmentation": [[c for corner in corners for c in corner]],
+                "bbox": pixel_box(value, width, height), "area": rectangle_area(value, width, height)}
     return None
 
 
 def _ordered(annotation):
     keys = ("id", "image_id", "category_id", "segmentation", "bbox")
-    return {**{key: annotation[key] for key in keys}, "ignore": 0, "iscrowd": 0, "area": annotation["area"]}
+    ordered = {**{key: annotation[key] for key in keys}, "ignore": 0, "iscrowd": 0, "area": annotation["area"]}
+    if "keypoints" in annotation:
+        ordered.update(keypoints=annotation["keypoints"], num_keypoints=annotation["num_keypoints"])
+    return ordered
 
 
 def _result(images, categories, annotations):

@@ -2,7 +2,7 @@
 
 import re
 
-from lsdesk.formats.export.items import first_object_key, items
+from lsdesk.formats.export.items import chosen_items, first_object_key
 
 HEADER = "-DOCSTART- -X- O\n"
 
@@ -16,7 +16,7 @@ def chunks(tasks, config):
     key = first_object_key(config, {"Text"}, {"Labels"})
     yield HEADER.encode()
     lines = []
-    for item in items(tasks, config):
+    for item in chosen_items(tasks, config):
         text = item.data.get(key)
         if not isinstance(text, str):
             continue

@@ -3,6 +3,7 @@
 import json
 import posixpath
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
@@ -133,3 +134,33 @@ def stem_of(name):
 def _split_extension(name):
     stem, ext = posixpath.splitext(name)
     return (stem, ext) if stem else (name, "")
+
+
+class ExportWarnings:
+    """What an export left out and why, one line each, written last as warnings.txt (only when there are any)."""
+
+    NAME = "warnings.txt"
+
+    def __init__(self):
+        self._lines = tempfile.SpooledTemporaryFile(max_size=1024 * 1024, mode="w+b")
+        self.count = 0
+
+    def add(self, line):
+        self._lines.write(line.encode("utf-8", "backslashreplace") + b"\n")
+        self.count += 1
+
+    def unreadable_media(self, task_id, url):
+        self.add(f"task {task_id}: left out, its file {url} could not be read")
+
+    def files(self):
+        """The warnings file, if anything was left out; the temporary file is closed once read."""
+        if self.count:
+            yield self.NAME, self._chunks()
+        else:
+            self._lines.close()
+
+    def _chunks(self):
+        self._lines.seek(0)
+        while block := self._lines.read(64 * 1024):
+            yield block
+        self._lines.close()

@@ -60,10 +60,24 @@ def rectangle_corners(value, width, height):
     ]
 
 
+def rectangle_area(value, width, height):
+    """The rectangle's own area in square pixels (for a rotated one, not that of the box around it)."""
+    return value["width"] / 100 * width * value["height"] / 100 * height
+
+
+def nearest_pixel(coordinate):
+    """The pixel edge nearest to a coordinate (halves go up, whatever their parity)."""
+    return math.floor(coordinate + 0.5)
+
+
+# Fewer points draw no area, and a YOLO row of two points reads as a box.
+MIN_POLYGON_POINTS = 3
+
+
 def polygon_points(value):
-    """The polygon's [[x, y], ...] in percent, or None when it has no usable points."""
+    """The polygon's [[x, y], ...] in percent, or None when it has fewer than three usable points."""
     points = value.get("points")
-    if not isinstance(points, list) or not points:
+    if not isinstance(points, list) or len(points) < MIN_POLYGON_POINTS:
         return None
     if not all(isinstance(p, (list, tuple)) and len(p) >= 2 and _is_number(p[0]) and _is_number(p[1])
                for p in points):

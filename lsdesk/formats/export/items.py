@@ -1,6 +1,10 @@
-"""How every exporter except JSON reads tasks: one item per kept completion, newest first, values per control."""
+"""How every exporter except JSON reads tasks: one item per kept completion, newest first, values per control;
+the one-label-set formats take one item per task."""
 
 from dataclasses import dataclass, field
+
+# The controls whose regions the image formats (COCO, VOC, YOLO) export.
+IMAGE_REGION_CONTROLS = frozenset({"RectangleLabels", "PolygonLabels", "Labels", "Rectangle", "Polygon"})
 
 
 @dataclass
@@ -65,7 +69,9 @@ def task_items(tasks, config):
         kept = [c for c in completions if not (c.get("was_cancelled") or c.get("skipped"))]
         if not kept:
             continue
-        kept.sort(key=lambda completion: completion.get("created_at") or 0, reverse=True)
+        # Completions made within one second are told apart by their ids, which grow.
+        kept.sort(key=lambda completion: (completion.get("created_at") or 0, _number(completion.get("id"))),
+                  reverse=True)
         yield task, [Item(task, completion, _outputs(completion, controls)) for completion in kept]
 
 
@@ -73,6 +79,25 @@ def items(tasks, config):
     """Every item of every task, in task order."""
     for _task, task_items_ in task_items(tasks, config):
         yield from task_items_
+
+
+def chosen_items(tasks, config):
+    """One item per task, for the formats that hold one label set per task: its ground-truth completion
+    when one is marked, else its newest one (cancelled completions never count)."""
+    for _task, task_items_ in task_items(tasks, config):
+        yield chosen(task_items_)
+
+
+def chosen(task_items_):
+    """The ground-truth item of a task's items (newest first), else the newest."""
+    for item in task_items_:
+        if item.get("ground_truth") is True:
+            return item
+    return task_items_[0]
+
+
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 def _controls_by_name(config):

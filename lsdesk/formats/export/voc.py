@@ -1,26 +1,31 @@
-"""Pascal VOC: one Annotations/<image name>.xml per labeled image, boxes in whole pixels, plus images/."""
+"""Pascal VOC: one Annotations/<image name>.xml per labeled image, boxes in nearest whole pixels, plus images/."""
 
 import re
 
-from lsdesk.formats.export.files import MediaFolder, NameRegistry, stem_of
-from lsdesk.formats.export.geometry import first_dimensions, is_rectangle, pixel_box
-from lsdesk.formats.export.items import first_object_key, task_items
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder, NameRegistry, stem_of
+from lsdesk.formats.export.geometry import first_dimensions, is_rectangle, nearest_pixel, pixel_box
+from lsdesk.formats.export.items import chosen_items, first_object_key
 
 _BOX_CONTROLS = {"RectangleLabels", "Rectangle", "Labels"}
 
 
 def files(tasks, config, media):
-    """Every image as it is first met; for each task the XML of its newest completion that has results."""
+    """Every image as it is first met; for each task the XML of its chosen completion (ground truth, else the
+    newest) that has results; warnings.txt when a task had to be left out."""
     key = first_object_key(config, {"Image"}, _BOX_CONTROLS)
     folder = MediaFolder(media, "images")
     xml_names = NameRegistry()
+    warnings = ExportWarnings()
     try:
-        for task, task_items_ in task_items(tasks, config):
-            item = task_items_[0]
+        for item in chosen_items(tasks, config):
             url = item.data.get(key)
             if not isinstance(url, str):
+                warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
                 continue
             file, data = folder.get(url)
+            if file.path is None:
+                warnings.unreadable_media(item.task_id, url)
+                continue
             if data is not None:
                 yield file.path, [data]
             values = item.values()
@@ -30,34 +35,30 @@ def files(tasks, config, media):
             if width is None and file.info:
                 width, height = file.info[:2]
             if width is None:
+                warnings.add(f"task {item.task_id}: left out, the size of {url} could not be read")
                 continue
             depth = file.info[2] if file.info else 3
-            name, _new = xml_names.claim(stem_of(file.name) + ".xml", task.get("id"))
+            name, _new = xml_names.claim(stem_of(file.name) + ".xml", item.task_id)
             text = annotation_xml(file.name, item.annotator(""), width, height, depth, _boxes(values, width, height))
             yield f"Annotations/{name}", [text.encode("utf-8", "backslashreplace")]
+        yield from warnings.files()
     finally:
         folder.close()
         xml_names.close()
 
 
 def _boxes(values, width, height):
-    """(label, xmin, ymin, xmax, ymax) for each labeled rectangle: its first label, pixels truncated."""
+    """(label, xmin, ymin, xmax, ymax) for each labeled rectangle: its first label, each edge at its nearest pixel."""
     boxes = []
     for value in values:
         key = "rectanglelabels" if "rectanglelabels" in value else "labels" if "labels" in value else None
         labels = value.get(key) if key else None
         if not labels or not isinstance(labels, list) or not is_rectangle(value):
             continue
-        x, y, w, h = (int(number) for number in _box(value, width, height))
-        boxes.append((str(labels[0]), x, y, x + w, y + h))
+        left, top, w, h = pixel_box(value, width, height)
+        boxes.append((str(labels[0]), nearest_pixel(left), nearest_pixel(top),
+                      nearest_pixel(left + w), nearest_pixel(top + h)))
     return boxes
-
-
-def _box(value, width, height):
-    if value.get("rotation"):
-        return pixel_box(value, width, height)
-    return (value["x"] / 100 * width, value["y"] / 100 * height,
-            value["width"] / 100 * width, value["height"] / 100 * height)
 
 
 def annotation_xml(filename, annotator, width, height, depth, boxes):
