@@ -9,6 +9,7 @@ import itertools
 import reprlib
 
 from lsdesk.config import root_data_key
+from lsdesk.formats.regions import with_region_ids
 
 NOT_A_TASK = 'Task root must be dict with "data", "meta", "completions", "predictions" fields'
 UNDEFINED_KEY = "$undefined$"  # what txt and file uploads use when the data key is not known yet
@@ -104,7 +105,8 @@ def _task_from_task_item(item, check_data):
 
 
 def _with_results(item, field, noun):
-    """The item's list under `field` (a new list), each entry a dict with a "result" list."""
+    """The item's list under `field` (a new list), each entry a dict with a "result" list whose
+    region items all have ids (an entry whose items had them is passed on as it was)."""
     entries = item.get(field)
     if entries is None:
         return []
@@ -117,7 +119,12 @@ def _with_results(item, field, noun):
             raise TaskInvalid(f'{noun} must have "result" fields')
         if not isinstance(entry["result"], list):
             raise TaskInvalid(f'"result" field in {noun.lower()} must be list')
-    return list(entries)
+    return [_with_region_ids(entry) for entry in entries]
+
+
+def _with_region_ids(entry):
+    result = with_region_ids(entry["result"])
+    return entry if result is entry["result"] else {**entry, "result": result}
 
 
 def _data_checker(config):
