@@ -4,7 +4,7 @@ Label Studio 1.x gives every result item an `id`; the editor lists, draws and de
 it. Id-less items that share a place (same `to_name`, equal `value` apart from the answer) are one
 region and share an id, as a box's labels and its per-region text do; an item with no place (a
 whole-task classification) gets an id of its own. Relations have no id and are left as they are.
-The editor applies the same rule on load (assets/editor/regions.js): keep the two in step.
+The editor applies the same rule on load (withRegionIds in assets/editor/store.js): keep the two in step.
 """
 
 import secrets
