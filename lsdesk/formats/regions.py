@@ -27,7 +27,10 @@ def lacks_id(item):
 def with_region_ids(result):
     """`result` itself when no item lacks an id; else a new list in which each id-less item is a
     copy with an id first. Items that have an id, and relations, are the same objects as before."""
-    if not any(lacks_id(item) for item in result):
+    for item in result:  # the common case, every item with its id, costs one quick pass and no copy
+        if not (type(item) is dict and item.get("id")) and lacks_id(item):
+            break
+    else:
         return result
     open_regions = {}  # (to_name, place) -> (id, from_names already in that region)
     out = []

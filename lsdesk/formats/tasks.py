@@ -112,19 +112,18 @@ def _with_results(item, field, noun):
         return []
     if not isinstance(entries, list):
         raise TaskInvalid(f"Task[{field}] must be list")
+    checked = []
     for entry in entries:
         if not isinstance(entry, dict):
             raise TaskInvalid(f"{noun} must be dict")
         if "result" not in entry:
             raise TaskInvalid(f'{noun} must have "result" fields')
-        if not isinstance(entry["result"], list):
+        result = entry["result"]
+        if not isinstance(result, list):
             raise TaskInvalid(f'"result" field in {noun.lower()} must be list')
-    return [_with_region_ids(entry) for entry in entries]
-
-
-def _with_region_ids(entry):
-    result = with_region_ids(entry["result"])
-    return entry if result is entry["result"] else {**entry, "result": result}
+        with_ids = with_region_ids(result)
+        checked.append(entry if with_ids is result else {**entry, "result": with_ids})
+    return checked
 
 
 def _data_checker(config):
