@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from lsdesk.formats.regions import with_region_ids
 from tests.e2e.test_label_page import completions_of, open_label
 from tests.e2e.test_pages import add_tasks, set_config
 
@@ -207,3 +208,35 @@ def test_a_draft_saved_while_typing_keeps_the_typed_text(page, api):
     page.keyboard.press("Control+Enter")
     expect(page.get_by_text("All tasks are labeled")).to_be_visible()
     assert completions_of(api, task_id)[0]["result"][0]["value"] == {"text": ["half a thou"]}
+
+
+# -- the editor and the server group id-less items alike ------------------------------------------
+
+
+def id_pattern(result):
+    """Which items share an id, as the index of the first item with the same id (None: no id)."""
+    first = {}
+    return [first.setdefault(item["id"], index) if "id" in item else None for index, item in enumerate(result)]
+
+
+def test_the_editor_groups_id_less_items_as_the_server_does(editor):
+    place = {"x": 1, "y": 2, "width": 3, "height": 4, "rotation": 0}
+    items = [
+        {"from_name": "label", "to_name": "img", "type": "rectanglelabels", "value": {**place, "rectanglelabels": ["A"]}},
+        {"from_name": "note", "to_name": "img", "type": "textarea", "value": {**place, "text": ["a"]}},
+        {"from_name": "label", "to_name": "img", "type": "rectanglelabels", "value": {**place, "rectanglelabels": ["B"]}},
+        {"from_name": "kind", "to_name": "img", "type": "choices", "value": {**place, "score": 0.5, "choices": ["x"]}},
+        {"from_name": "label", "to_name": "other", "type": "rectanglelabels", "value": {**place, "rectanglelabels": ["A"]}},
+        {"from_name": "poly", "to_name": "img", "type": "polygonlabels", "value": {"points": [[1, 2.5]], "polygonlabels": ["A"]}},
+        {"from_name": "note", "to_name": "img", "type": "textarea", "value": {"points": [[1.0, 2.5]], "text": ["b"]}},
+        {"id": "kept", "from_name": "label", "to_name": "img", "type": "rectanglelabels", "value": {**place, "rectanglelabels": ["C"]}},
+        {"from_name": "summary", "to_name": "img", "type": "textarea", "value": {"text": ["c"]}},
+        {"from_name": "stars", "to_name": "img", "type": "rating", "value": {"rating": 3}},
+        {"type": "relation", "from_id": "kept", "to_id": "kept", "direction": "right"},
+    ]
+    page = editor("<View><Image name='img' value='$image'/></View>", SAMPLE, items)
+    shown = page.evaluate("window.editor.getResult()")
+    assert without_ids(shown) == without_ids(items)
+    assert shown[7]["id"] == "kept"
+    # A second box of one control at a place starts a new region there, which later items join.
+    assert id_pattern(shown) == id_pattern(with_region_ids(items)) == [0, 0, 2, 2, 4, 5, 5, 7, 8, 9, None]
