@@ -217,3 +217,29 @@ def test_import_example_file_errors(api):
     assert api.get("/api/import-example-file?q=json").status == 400
     api.post("/api/project/config", json={"label_config": TEXT_CONFIG})
     assert api.get("/api/import-example-file?q=xls").status == 400
+
+
+def test_imported_results_without_region_ids_come_back_with_ids_and_items_with_ids_are_untouched(image_api):
+    api = image_api
+    place = {"x": 10, "y": 20, "width": 30, "height": 40, "rotation": 0}
+    box = {"from_name": "label", "to_name": "image", "type": "rectanglelabels",
+           "value": {**place, "rectanglelabels": ["Cat"]}}
+    note = {"from_name": "note", "to_name": "image", "type": "textarea", "value": {**place, "text": ["a cat"]}}
+    relation = {"type": "relation", "from_id": "kept1", "to_id": "kept1", "direction": "right"}
+    with_ids = [{"id": "kept1", **box}, relation]
+    answer = api.post("/api/project/import", json=[
+        {"data": {"image": "/a.png"}, "predictions": [{"result": [box, note], "score": 0.5}],
+         "annotations": [{"result": [box], "lead_time": 1}]},
+        {"data": {"image": "/b.png"}, "completions": [{"result": with_ids}]},
+    ])
+    assert answer.status == 201, answer
+    first, second = (api.get(f"/api/tasks/{task_id}").json for task_id in answer.json["new_task_ids"])
+    [prediction] = first["predictions"]
+    predicted_box, predicted_note = prediction["result"]
+    assert len(predicted_box["id"]) == 10 and predicted_note["id"] == predicted_box["id"]
+    assert prediction["result"] == [{"id": predicted_box["id"], **box}, {"id": predicted_box["id"], **note}]
+    assert prediction["score"] == 0.5
+    [completion] = first["completions"]
+    [completed_box] = completion["result"]
+    assert completed_box == {"id": completed_box["id"], **box} and len(completed_box["id"]) == 10
+    assert second["completions"][0]["result"] == with_ids

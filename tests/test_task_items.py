@@ -39,13 +39,13 @@ def test_task_item_keeps_data_meta_completions_and_predictions():
     item = {
         "data": {"text": "hi"},
         "completions": [{"result": [], "lead_time": 2}],
-        "predictions": [{"result": [{"type": "choices"}], "score": 0.5}],
+        "predictions": [{"result": [{"id": "c1", "type": "choices"}], "score": 0.5}],
         "meta": {"source": "crm"},
     }
     assert make_task_validator(TEXT_CONFIG)(item) == {
         "data": {"text": "hi"}, "meta": {"source": "crm"},
         "completions": [{"result": [], "lead_time": 2}],
-        "predictions": [{"result": [{"type": "choices"}], "score": 0.5}],
+        "predictions": [{"result": [{"id": "c1", "type": "choices"}], "score": 0.5}],
     }
 
 
@@ -54,13 +54,13 @@ def test_label_studio_1_export_item_annotations_become_completions_and_extra_key
         "id": 7, "inner_id": 1, "project": 3, "file_upload": "a.json", "created_at": "2024-01-01T00:00:00Z",
         "updated_at": "2024-01-01T00:00:00Z", "drafts": [{"result": []}], "total_annotations": 1,
         "data": {"text": "hi"},
-        "annotations": [{"id": 1001, "result": [{"type": "choices"}], "was_cancelled": False}],
+        "annotations": [{"id": 1001, "result": [{"id": "c1", "type": "choices"}], "was_cancelled": False}],
         "predictions": [],
         "meta": [],
     }
     assert make_task_validator(TEXT_CONFIG)(item) == {
         "data": {"text": "hi"}, "meta": [],
-        "completions": [{"id": 1001, "result": [{"type": "choices"}], "was_cancelled": False}],
+        "completions": [{"id": 1001, "result": [{"id": "c1", "type": "choices"}], "was_cancelled": False}],
         "predictions": [],
     }
 

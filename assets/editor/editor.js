@@ -2,8 +2,8 @@
 //
 //   const editor = createEditor(container, {config, task, result, onChange, readOnly});
 //   editor.ready          // a promise: resolved once every tag module is loaded and drawn
-//   editor.getResult()    // the result items to save
-//   editor.validate()     // messages for unmet `required` controls
+//   editor.getResult()    // the result items to save, with text typed into a TextArea but not yet added
+//   editor.validate()     // messages for unmet `required` controls (typed text counts, as it is saved)
 //   editor.hotkeys()      // [{keys, description}] for the help overlay
 //   editor.destroy()
 //
@@ -26,7 +26,7 @@ export function createEditor(container, { config, task, result = [], onChange = 
   const store = new AnnotationStore(result);
   const hotkeys = new Hotkeys({ listening: !readOnly });
   const root = parseConfig(config);
-  const ctx = makeContext(root, task, store, hotkeys);
+  const ctx = makeContext(root, task, store, hotkeys, onChange);
   const unsubscribe = store.subscribe((userChange) => {
     if (userChange) onChange();
   });
@@ -47,8 +47,8 @@ export function createEditor(container, { config, task, result = [], onChange = 
   return {
     ready,
     store,
-    getResult: () => store.result(),
-    validate: () => validate(root, ctx),
+    getResult: () => withTypedText(ctx, () => store.result()),
+    validate: () => withTypedText(ctx, () => validate(root, ctx)),
     hotkeys: () => hotkeys.list(),
     destroy() {
       unsubscribe();
@@ -68,7 +68,15 @@ function addStylesheet() {
   document.head.append(link);
 }
 
-function makeContext(root, task, store, hotkeys) {
+// What read() returns with the text typed into fields added as answers, though nobody pressed
+// Enter or Add: Ctrl+Enter saves what the page shows, and so does a draft saved while typing.
+function withTypedText(ctx, read) {
+  return ctx.store.readAfter(() => {
+    for (const addTyped of ctx.typedInputs) addTyped();
+  }, read);
+}
+
+function makeContext(root, task, store, hotkeys, onChange) {
   const nodesByName = new Map();
   for (const node of walk(root)) if (node.attrs.name !== undefined) nodesByName.set(node.attrs.name, node);
   const ctx = {
@@ -78,6 +86,10 @@ function makeContext(root, task, store, hotkeys) {
     store,
     hotkeys,
     cleanups: [],
+    // Functions that add a field's typed, not yet added text to the store (see withTypedText).
+    typedInputs: [],
+    // A field's text changed: it is unsaved work, as a change of the store is.
+    typed: () => onChange(),
     // Labels armed for drawing, by control name (set by the *Labels controls).
     armed: new Map(),
     // What object tags expose to controls (an image's size, a text's content...), by name.

@@ -2,7 +2,8 @@
 //
 // A region is the set of items sharing an `id` (a box and its labels, a span and its
 // per-region text); relations are items without an id. Tags read and change items here,
-// so what is loaded is what is saved, byte for byte, unless the user edits it.
+// so what is loaded is what is saved, byte for byte, unless the user edits it — except that
+// region items loaded without an id get one (withRegionIds), so every saved region is shown.
 
 const REGION_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
@@ -13,9 +14,57 @@ export function newRegionId() {
 
 const clone = (value) => JSON.parse(JSON.stringify(value));
 
+// Keys of an item's value that hold its answer, not its place: besides the key named by its type,
+// "text" (a span's text, or a TextArea's answer) and a per-item "score" some backends send.
+const ANSWER_KEYS = ["text", "score"];
+
+const lacksId = (item) => item !== null && typeof item === "object" && !Array.isArray(item)
+  && (item.id === undefined || item.id === null || item.id === "") && item.type !== "relation";
+
+// The items with an id for each region item that came without one (many ML backends send none):
+// id-less items at one place (same to_name, equal value apart from the answer) share an id, one
+// per control; an item with no place gets its own. The server applies the same rule on import
+// (lsdesk/formats/regions.py): keep the two in step.
+export function withRegionIds(items) {
+  if (!items.some(lacksId)) return items;
+  const openRegions = new Map(); // place key → {id, controls already in that region}
+  return items.map((item) => {
+    if (!lacksId(item)) return item;
+    const place = placeOf(item);
+    if (place === null) return { id: newRegionId(), ...item };
+    const key = canonicalJson([item.to_name ?? null, place]);
+    const control = canonicalJson(item.from_name ?? null);
+    let region = openRegions.get(key);
+    if (!region || region.controls.has(control)) {
+      region = { id: newRegionId(), controls: new Set() };
+      openRegions.set(key, region);
+    }
+    region.controls.add(control);
+    return { id: region.id, ...item };
+  });
+}
+
+// An item's value without its answer, or null when nothing is left (a whole-task answer).
+function placeOf(item) {
+  const value = item.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const keys = Object.keys(value).filter((key) => key !== item.type && !ANSWER_KEYS.includes(key));
+  return keys.length ? Object.fromEntries(keys.map((key) => [key, value[key]])) : null;
+}
+
+// JSON with object keys sorted, so equal values give equal strings.
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const pairs = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
+    return `{${pairs.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
 export class AnnotationStore {
   constructor(items = []) {
-    this.items = clone(items);
+    this.items = clone(withRegionIds(items));
     this.selected = null; // the selected region's id
     this.hidden = new Set(); // region ids hidden in the view (not saved)
     this.undoStack = [];
@@ -73,6 +122,20 @@ export class AnnotationStore {
 
   result() {
     return clone(this.items);
+  }
+
+  // What read() returns after the changes `changes` makes, which are then undone unseen.
+  readAfter(changes, read) {
+    const kept = this.items;
+    this.items = clone(kept);
+    this.batchDepth += 1; // change() inside neither records an undo step nor notifies
+    try {
+      changes();
+      return read();
+    } finally {
+      this.batchDepth -= 1;
+      this.items = kept;
+    }
   }
 
   // Items of one region, in order.

@@ -47,7 +47,6 @@ export default {
     field.setAttribute("aria-label", node.attrs.placeholder || name);
     if (node.attrs.placeholder) field.placeholder = node.attrs.placeholder;
     const prefill = node.attrs.value !== undefined ? String(ctx.resolve(node.attrs.value) ?? "") : "";
-    field.value = prefill;
     const add = document.createElement("button");
     add.type = "button";
     add.className = "lsd-textarea-add";
@@ -57,15 +56,25 @@ export default {
 
     const entries = () => entriesOf(currentItem(node, ctx));
     const save = (next) => writeAnswer(node, ctx, "textarea", next.length ? { text: next } : null);
+    // The pre-filled text is offered until there is an answer, so a restored draft does not get it twice.
+    if (!entries().length) field.value = prefill;
 
-    const submit = () => {
+    // The field's text as a new entry, if it may be one: whether added with Enter or Add, or
+    // left typed when the annotation is saved (the editor calls this then, see withTypedText).
+    const addTyped = () => {
       const text = field.value;
-      if (!text.trim()) return;
-      if (perRegion && !selectedRegion(node, ctx)) return;
+      if (!text.trim()) return false;
+      if (perRegion && !selectedRegion(node, ctx)) return false;
       const current = entries();
-      if (current.length >= max) return;
-      if (flag(node, "skipDuplicates") && current.includes(text)) return;
+      if (current.length >= max) return false;
+      if (flag(node, "skipDuplicates") && current.includes(text)) return false;
       save([...current, text]);
+      return true;
+    };
+    ctx.typedInputs.push(addTyped);
+    field.addEventListener("input", () => ctx.typed());
+    const submit = () => {
+      if (!addTyped()) return;
       field.value = "";
       field.focus();
     };
@@ -77,6 +86,7 @@ export default {
       field.value = value.slice(0, selectionStart) + text + value.slice(selectionEnd);
       field.selectionStart = field.selectionEnd = selectionStart + text.length;
       field.focus();
+      ctx.typed();
     };
     if (shortcuts.length) {
       const bar = document.createElement("div");

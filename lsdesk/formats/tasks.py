@@ -9,6 +9,7 @@ import itertools
 import reprlib
 
 from lsdesk.config import root_data_key
+from lsdesk.formats.regions import with_region_ids
 
 NOT_A_TASK = 'Task root must be dict with "data", "meta", "completions", "predictions" fields'
 UNDEFINED_KEY = "$undefined$"  # what txt and file uploads use when the data key is not known yet
@@ -104,20 +105,25 @@ def _task_from_task_item(item, check_data):
 
 
 def _with_results(item, field, noun):
-    """The item's list under `field` (a new list), each entry a dict with a "result" list."""
+    """The item's list under `field` (a new list), each entry a dict with a "result" list whose
+    region items all have ids (an entry whose items had them is passed on as it was)."""
     entries = item.get(field)
     if entries is None:
         return []
     if not isinstance(entries, list):
         raise TaskInvalid(f"Task[{field}] must be list")
+    checked = []
     for entry in entries:
         if not isinstance(entry, dict):
             raise TaskInvalid(f"{noun} must be dict")
         if "result" not in entry:
             raise TaskInvalid(f'{noun} must have "result" fields')
-        if not isinstance(entry["result"], list):
+        result = entry["result"]
+        if not isinstance(result, list):
             raise TaskInvalid(f'"result" field in {noun.lower()} must be list')
-    return list(entries)
+        with_ids = with_region_ids(result)
+        checked.append(entry if with_ids is result else {**entry, "result": with_ids})
+    return checked
 
 
 def _data_checker(config):

@@ -10,6 +10,8 @@
 import json
 from datetime import datetime
 
+from lsdesk.formats.regions import with_region_ids
+
 
 def predict_results(answer):
     """(one item per task, the answer's model version or None); ValueError for any other shape."""
@@ -33,10 +35,12 @@ def as_prediction(item):
 
 
 def stamped(prediction, backend_name, model_version):
-    """A prediction as 0.8 stores it: with created_by, created_date (local time) and model_version."""
+    """A prediction as 0.8 stores it: with created_by, created_date (local time) and model_version;
+    result items the backend sent without an id get one, as Label Studio 1.x gives them."""
     version = prediction.get("model_version") or model_version
     known_version = {"model_version": str(version)} if version else {}
-    return {**prediction, **known_version, "created_by": backend_name, "created_date": datetime.now().isoformat()}
+    return {**prediction, "result": with_region_ids(prediction["result"]), **known_version,
+            "created_by": backend_name, "created_date": datetime.now().isoformat()}
 
 
 def is_current(prediction, backend):

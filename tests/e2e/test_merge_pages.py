@@ -157,7 +157,9 @@ def test_disagreement_filter_and_adjudication_in_the_review_queue(page, api, tmp
     after = completions_of(api, ids[3])
     assert [c["id"] for c in after[:2]] == [ann["id"], bob["id"]] and len(after) == 3
     assert [c.get("ground_truth", False) for c in after] == [False, False, True]
-    assert after[2]["result"] == choice_result("Negative")
+    [final_choice] = after[2]["result"]  # Ann's item came without an id: the editor gave it one
+    assert re.fullmatch(r"[A-Za-z0-9_-]{10}", final_choice.pop("id"))
+    assert [final_choice] == choice_result("Negative")
 
     # The label page leads to the same view.
     open_page(page, f"/label/{ids[1]}")
