@@ -6,7 +6,7 @@ from datetime import datetime
 
 from lsdesk.formats.export.categories import Categories
 from lsdesk.formats.export.coco_keypoints import keypoint_annotation, keypoint_category, keypoint_controls
-from lsdesk.formats.export.files import ExportWarnings, MediaFolder
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder, readable_images
 from lsdesk.formats.export.geometry import (
     first_dimensions, image_dimensions, is_rectangle, pixel_box, polygon_points, rectangle_area, rectangle_corners,
     shoelace_area,
@@ -31,15 +31,7 @@ def files(tasks, config, media):
     images = _Spill()
     annotations = _Spill()
     try:
-        for item in chosen_items(tasks, config):
-            url = item.data.get(key)
-            if not isinstance(url, str):
-                warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
-                continue
-            file, data = folder.get(url)
-            if file.path is None:
-                warnings.unreadable_media(item.task_id, url)
-                continue
+        for item, file, data in readable_images(chosen_items(tasks, config), key, folder, warnings):
             if data is not None:
                 yield file.path, [data]
             values = item.values()

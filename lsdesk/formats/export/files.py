@@ -136,6 +136,21 @@ def _split_extension(name):
     return (stem, ext) if stem else (name, "")
 
 
+def readable_images(items, key, folder, warnings):
+    """(item, MediaFile, the image's bytes the first time it is met or None) for each item whose image in
+    data[key] can be read; the others are left out of the image formats with a warning."""
+    for item in items:
+        url = item.data.get(key)
+        if not isinstance(url, str):
+            warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
+            continue
+        file, data = folder.get(url)
+        if file.path is None:
+            warnings.unreadable_media(item.task_id, url)
+            continue
+        yield item, file, data
+
+
 class ExportWarnings:
     """What an export left out and why, one line each, written last as warnings.txt (only when there are any)."""
 

@@ -2,7 +2,7 @@
 
 import re
 
-from lsdesk.formats.export.files import ExportWarnings, MediaFolder, NameRegistry, stem_of
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder, NameRegistry, readable_images, stem_of
 from lsdesk.formats.export.geometry import first_dimensions, is_rectangle, nearest_pixel, pixel_box
 from lsdesk.formats.export.items import chosen_items, first_object_key
 
@@ -17,15 +17,7 @@ def files(tasks, config, media):
     xml_names = NameRegistry()
     warnings = ExportWarnings()
     try:
-        for item in chosen_items(tasks, config):
-            url = item.data.get(key)
-            if not isinstance(url, str):
-                warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
-                continue
-            file, data = folder.get(url)
-            if file.path is None:
-                warnings.unreadable_media(item.task_id, url)
-                continue
+        for item, file, data in readable_images(chosen_items(tasks, config), key, folder, warnings):
             if data is not None:
                 yield file.path, [data]
             values = item.values()

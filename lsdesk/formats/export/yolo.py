@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 
 from lsdesk.formats.export.categories import Categories
-from lsdesk.formats.export.files import ExportWarnings, MediaFolder, NameRegistry, stem_of
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder, NameRegistry, readable_images, stem_of
 from lsdesk.formats.export.geometry import (
     image_dimensions, is_rectangle, pixel_box, polygon_points, rectangle_corners, rotation_of,
 )
@@ -37,15 +37,7 @@ def _files(tasks, config, media, coordinates):
     label_names = NameRegistry()
     warnings = ExportWarnings()
     try:
-        for item in chosen_items(tasks, config):
-            url = item.data.get(key)
-            if not isinstance(url, str):
-                warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
-                continue
-            file, data = folder.get(url)
-            if file.path is None:
-                warnings.unreadable_media(item.task_id, url)
-                continue
+        for item, file, data in readable_images(chosen_items(tasks, config), key, folder, warnings):
             if data is not None:
                 yield file.path, [data]
             size = file.info[:2] if file.info else (None, None)
