@@ -28,9 +28,12 @@ def test_every_entry_has_name_title_description_supported_and_reason():
     entries = supported_formats(None)
     assert [e["name"] for e in entries] == list(FORMATS)
     for entry in entries:
-        assert list(entry) == ["name", "title", "description", "one_completion", "supported", "reason"]
+        assert list(entry) == ["name", "title", "description", "one_completion", "tasks", "completions", "supported",
+                               "reason"]
         # The formats that hold one label set per task take its ground truth, else its newest completion.
         assert entry["one_completion"] == (entry["name"] not in ("JSON", "JSON_MIN", "CSV", "TSV"))
+        assert "?all_tasks=1" in entry["tasks"]
+        assert entry["completions"].startswith("Each task's ground-truth" if entry["one_completion"] else "Every")
         assert entry["description"]
         assert (entry["reason"] is None) == entry["supported"]
 

@@ -150,6 +150,12 @@ _ALL = [
 
 FORMATS = {export_format.name: export_format for export_format in _ALL}
 
+# What every format's entry in the formats list says of the tasks it holds and of their completions.
+TASK_SET = ("The tasks with a completion that was not cancelled; ?all_tasks=1 adds the others, "
+            "?leave_out_disagreeing=1 drops those whose annotators disagree and that have no ground truth.")
+ONE_COMPLETION = "Each task's ground-truth completion when one is marked, else its newest that was not cancelled."
+EVERY_COMPLETION = "Every completion of each task."
+
 
 def supported_formats(config):
     """Every format, whether `config` (a LabelConfig, or None) supports it, and if not, why."""
@@ -158,5 +164,7 @@ def supported_formats(config):
         reason = export_format.unsupported_reason(config)
         out.append({"name": export_format.name, "title": export_format.title,
                     "description": export_format.description, "one_completion": export_format.one_completion,
+                    "tasks": TASK_SET,
+                    "completions": ONE_COMPLETION if export_format.one_completion else EVERY_COMPLETION,
                     "supported": reason is None, "reason": reason})
     return out
