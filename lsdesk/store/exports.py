@@ -7,6 +7,7 @@ with `all_tasks`; `leave_out_disagreeing` drops tasks whose annotators disagree 
 import json
 from dataclasses import dataclass
 
+# The condition of the tasks_labeled index, so the default export seeks it in id order.
 _LABELED = "tasks.completions > tasks.cancelled"
 _GROUND_TRUTH = ("EXISTS (SELECT 1 FROM completions AS c WHERE c.task_id = tasks.id AND NOT c.was_cancelled "
                  "AND json_extract(c.body, '$.ground_truth') IS 1)")
@@ -37,9 +38,7 @@ class ExportStore:
         """{"tasks", "labeled_tasks", "disagreeing_without_ground_truth"}: what the Export page says an export holds."""
         with self._read() as conn:
             total = conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0]
-            labeled = conn.execute(
-                "SELECT count(*) FROM tasks INDEXED BY tasks_by_completed_at "
-                f"WHERE tasks.completions > 0 AND {_LABELED}").fetchone()[0]
+            labeled = conn.execute(f"SELECT count(*) FROM tasks INDEXED BY tasks_labeled WHERE {_LABELED}").fetchone()[0]
             disagreeing = conn.execute(
                 "SELECT count(*) FROM disagreements JOIN tasks ON tasks.id = disagreements.task_id "
                 f"WHERE NOT {_GROUND_TRUTH}").fetchone()[0]
