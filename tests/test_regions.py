@@ -34,6 +34,13 @@ def test_an_id_less_box_gets_an_id_first_and_keeps_everything_else():
     assert {key: value for key, value in item.items() if key != "id"} == box()
 
 
+def test_a_null_or_empty_id_is_replaced_by_a_new_one_in_its_place():
+    for empty in (None, ""):
+        [item] = with_region_ids([box(id=empty)])
+        assert list(item)[0] == "id" and ID.match(item["id"])
+        assert {key: value for key, value in item.items() if key != "id"} == box()
+
+
 def test_id_less_items_at_one_place_share_an_id_and_others_get_their_own():
     place = {"x": 10, "y": 20, "width": 30, "height": 40, "rotation": 0}
     elsewhere = {**place, "x": 11}

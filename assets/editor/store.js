@@ -31,7 +31,7 @@ export function withRegionIds(items) {
   return items.map((item) => {
     if (!lacksId(item)) return item;
     const place = placeOf(item);
-    if (place === null) return { id: newRegionId(), ...item };
+    if (place === null) return withId(item, newRegionId());
     const key = canonicalJson([item.to_name ?? null, place]);
     const control = canonicalJson(item.from_name ?? null);
     let region = openRegions.get(key);
@@ -40,8 +40,14 @@ export function withRegionIds(items) {
       openRegions.set(key, region);
     }
     region.controls.add(control);
-    return { id: region.id, ...item };
+    return withId(item, region.id);
   });
+}
+
+// A copy of the item with its id first, replacing an empty or null id it came with.
+function withId(item, id) {
+  const { id: _empty, ...rest } = item;
+  return { id, ...rest };
 }
 
 // An item's value without its answer, or null when nothing is left (a whole-task answer).

@@ -40,7 +40,7 @@ def with_region_ids(result):
             continue
         place = region_place(item)
         if place is None:
-            out.append({"id": new_region_id(), **item})
+            out.append(_with_id(item, new_region_id()))
             continue
         key = (_frozen(item.get("to_name")), place)
         control = _frozen(item.get("from_name"))
@@ -48,8 +48,13 @@ def with_region_ids(result):
         if region is None or control in region[1]:
             region = open_regions[key] = (new_region_id(), set())
         region[1].add(control)
-        out.append({"id": region[0], **item})
+        out.append(_with_id(item, region[0]))
     return out
+
+
+def _with_id(item, region_id):
+    """A copy of `item` with `region_id` first (replacing an empty or null "id" it came with)."""
+    return {"id": region_id, **{key: part for key, part in item.items() if key != "id"}}
 
 
 def region_place(item):

@@ -230,13 +230,14 @@ def test_the_editor_groups_id_less_items_as_the_server_does(editor):
         {"from_name": "poly", "to_name": "img", "type": "polygonlabels", "value": {"points": [[1, 2.5]], "polygonlabels": ["A"]}},
         {"from_name": "note", "to_name": "img", "type": "textarea", "value": {"points": [[1.0, 2.5]], "text": ["b"]}},
         {"id": "kept", "from_name": "label", "to_name": "img", "type": "rectanglelabels", "value": {**place, "rectanglelabels": ["C"]}},
-        {"from_name": "summary", "to_name": "img", "type": "textarea", "value": {"text": ["c"]}},
-        {"from_name": "stars", "to_name": "img", "type": "rating", "value": {"rating": 3}},
+        {"id": None, "from_name": "summary", "to_name": "img", "type": "textarea", "value": {"text": ["c"]}},
+        {"id": "", "from_name": "stars", "to_name": "img", "type": "rating", "value": {"rating": 3}},
         {"type": "relation", "from_id": "kept", "to_id": "kept", "direction": "right"},
     ]
     page = editor("<View><Image name='img' value='$image'/></View>", SAMPLE, items)
     shown = page.evaluate("window.editor.getResult()")
     assert without_ids(shown) == without_ids(items)
     assert shown[7]["id"] == "kept"
+    assert shown[8]["id"] and shown[9]["id"]  # a null or empty id is replaced, not kept
     # A second box of one control at a place starts a new region there, which later items join.
     assert id_pattern(shown) == id_pattern(with_region_ids(items)) == [0, 0, 2, 2, 4, 5, 5, 7, 8, 9, None]
