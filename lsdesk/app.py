@@ -1,16 +1,20 @@
-"""Builds the Bottle app: the routes of every resource, JSON errors, and the local-server safety checks."""
+"""Builds the Bottle app: its state, the routes table, JSON errors, and the local-server safety checks."""
 
+import functools
+import inspect
 import logging
+import threading
 import traceback
 from urllib.parse import urlsplit
 
 import bottle
 from bottle import HTTPResponse, request
 
-from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, jobs, merge, models,
-                        project, settings, storage, tasks, uploads)
-from lsdesk.api.http import ApiError, error_body, json_response
+from lsdesk.api.http import ApiError, error_response
+from lsdesk.errors import LsdeskError
 from lsdesk.jobs import Jobs
+from lsdesk.ml.backends import LivePauses
+from lsdesk.routes import ROUTES
 
 log = logging.getLogger("lsdesk")
 
@@ -25,16 +29,49 @@ def make_app(workspace, bind_host="127.0.0.1", port=None, window=None):
     """
     app = bottle.Bottle()
     app.config["catchall"] = False
-    app.config["lsdesk.window"] = window
-    app.config["lsdesk.jobs"] = Jobs()
+    state = AppState(workspace, window)
+    app.config["lsdesk.state"] = state
     app.install(_json_errors)
     app.add_hook("before_request", _local_only(_allowed_hosts(bind_host), port))
     app.add_hook("before_request", _readable_length)
     app.default_error_handler = _bottle_error
-    for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, jobs, helpers,
-                     merge, settings, storage, desktop, frontend):
-        resource.add_routes(app, workspace)
+    for methods, path, handler in ROUTES:
+        app.route(path, methods.split(), _with_state(handler, path, state))
     return _StripTrailingSlash(app)
+
+
+class AppState:
+    """What one app keeps between requests; two apps in one process share none of it.
+
+    A handler gets an attribute by naming it as a parameter; `store` is the workspace's active project.
+    """
+
+    def __init__(self, workspace, window=None):
+        self.workspace = workspace
+        self.window = window  # the desktop window showing the app; None under `lsdesk serve`
+        self.jobs = Jobs()
+        self.agreement_reports = {}  # the last agreement report of each project file (lsdesk/api/merge.py)
+        self.live_pauses = LivePauses()  # ML backends that just failed a live prediction
+        self.folder_work = threading.Lock()  # one folder job (sync, pack, unpack) at a time
+
+    def get(self, name):
+        return self.workspace.active() if name == "store" else getattr(self, name)
+
+
+def _with_state(handler, path, state):
+    """The handler as Bottle calls it: URL parameters by name, plus what it names of the app's state."""
+    parameters = inspect.signature(handler).parameters
+    wanted = [name for name in parameters if name == "store" or hasattr(state, name)]
+    unknown = [name for name, parameter in parameters.items() if name not in wanted
+               and parameter.kind != parameter.VAR_KEYWORD and f"<{name}" not in path]
+    if unknown:
+        raise TypeError(f"{handler.__qualname__} for {path} takes {unknown}: neither in its URL nor of the app")
+
+    @functools.wraps(handler)
+    def route(**url_params):
+        return handler(**{name: state.get(name) for name in wanted}, **url_params)
+
+    return route
 
 
 def _allowed_hosts(bind_host):
@@ -80,7 +117,7 @@ def _readable_length():
     """A Content-Length that is no number of bytes would fail every handler that reads the body."""
     length = request.environ.get("CONTENT_LENGTH", "").strip()
     if length and not (length.isascii() and length.isdigit()):
-        raise json_response(error_body(400, f"Content-Length {length!r} is not a number of bytes"), status=400)
+        raise error_response(ApiError(400, f"Content-Length {length!r} is not a number of bytes"))
 
 
 def _is_our_origin(origin, hosts, port):
@@ -91,7 +128,7 @@ def _is_our_origin(origin, hosts, port):
 
 
 def _refusal(detail):
-    return json_response(error_body(403, detail), status=403)
+    return error_response(ApiError(403, detail))
 
 
 def _json_errors(callback):
@@ -100,13 +137,13 @@ def _json_errors(callback):
     def wrapper(*args, **kwargs):
         try:
             return callback(*args, **kwargs)
-        except ApiError as error:
-            return json_response(error_body(error.status, error.detail), status=error.status)
+        except LsdeskError as error:
+            return error_response(error)
         except HTTPResponse:
             raise
         except Exception:
             log.error("%s %s failed:\n%s", request.method, request.path, traceback.format_exc())
-            return json_response(error_body(500, "Internal error; the server log has the details"), status=500)
+            return error_response(ApiError(500, "Internal error; the server log has the details"))
 
     return wrapper
 
@@ -120,7 +157,7 @@ def _bottle_error(error):
     else:
         detail = str(error.body or error.status_line)
     bottle.response.content_type = "application/json"
-    return json_response(error_body(error.status_code, detail), status=error.status_code).body
+    return error_response(ApiError(error.status_code, detail)).body
 
 
 class _StripTrailingSlash:

@@ -12,15 +12,14 @@ from lsdesk import settings as defaults
 from lsdesk.app import make_app
 from lsdesk.desktop import launch
 from lsdesk.desktop.install import install_desktop, uninstall_desktop
+from lsdesk.errors import LsdeskError
 from lsdesk.exporter import export_stream, write_export
-from lsdesk.formats.readers import ImportParseError
-from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
+from lsdesk.importer import import_files
 from lsdesk.progress import CountingReader, Progress
 from lsdesk.project_view import current_config
 from lsdesk.server import make_server
-from lsdesk.store.merge import MergeRefused, default_output, merge_projects
 from lsdesk.store.exports import TaskSelection
-from lsdesk.store.schema import ProjectFileError
+from lsdesk.store.merge import default_output, merge_projects
 from lsdesk.store.workspace import Workspace
 
 
@@ -90,6 +89,11 @@ def run_uninstall_desktop(_args):
     return 0
 
 
+def _print_error(error, doing=""):
+    """An LsdeskError as the window shows it too: its message, then its details one a line."""
+    print(f"lsdesk: {doing}{error.message}", *error.details, sep="\n  ", file=sys.stderr)
+
+
 def _open_project(args):
     workspace = Workspace(args.data_dir)
     return workspace, (workspace.open(args.project) if args.project else workspace.active())
@@ -104,8 +108,8 @@ def run_import(args):
         return 2
     try:
         workspace, store = _open_project(args)
-    except ProjectFileError as error:
-        print(f"lsdesk: {error}", file=sys.stderr)
+    except LsdeskError as error:
+        _print_error(error)
         return 2
     progress = Progress("importing", sum(path.stat().st_size for path in paths), "bytes")
     done_before = 0
@@ -117,13 +121,9 @@ def run_import(args):
         files.append((path.name, reader))
     try:
         summary = import_files(store, files, current_config(store))
-    except ImportRejected as rejected:
+    except LsdeskError as error:
         progress.close()
-        print("lsdesk: nothing was imported:", *rejected.errors, sep="\n  ", file=sys.stderr)
-        return 1
-    except (ImportParseError, FileDoesNotFit) as error:
-        progress.close()
-        print(f"lsdesk: nothing was imported: {error}", file=sys.stderr)
+        _print_error(error, "nothing was imported: ")
         return 1
     finally:
         workspace.close()
@@ -137,8 +137,8 @@ def run_export(args):
     """Export with the same code path as GET /api/project/export, with a progress bar."""
     try:
         workspace, store = _open_project(args)
-    except ProjectFileError as error:
-        print(f"lsdesk: {error}", file=sys.stderr)
+    except LsdeskError as error:
+        _print_error(error)
         return 2
     try:
         selection = TaskSelection(all_tasks=args.all_tasks, leave_out_disagreeing=args.leave_out_disagreeing)
@@ -148,8 +148,8 @@ def run_export(args):
             filename, _type, chunks = export_stream(
                 _ProgressStore(store, progress), current_config(store), args.format, archive=args.archive,
                 stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=selection)
-        except ValueError as error:
-            print(f"lsdesk: {error}", file=sys.stderr)
+        except LsdeskError as error:
+            _print_error(error)
             return 1
         output = write_export(chunks, args.output or filename)
         progress.close()
@@ -164,8 +164,8 @@ def run_merge(args):
     try:
         output = Path(args.output) if args.output else default_output(args.a, Path(args.a).resolve().parent)
         report = merge_projects(args.a, args.b, output)
-    except (MergeRefused, ProjectFileError) as error:
-        print(f"lsdesk: not merged: {error}", file=sys.stderr)
+    except LsdeskError as error:
+        _print_error(error, "not merged: ")
         return 2
     tasks, completions = report["tasks"], report["completions"]
     config = {"same": "the same in both", "a": f"{Path(args.a).name}'s (a superset)",
@@ -212,8 +212,8 @@ def run_server(args):
     try:
         workspace = Workspace(args.data_dir)
         store = workspace.open(args.project) if args.project else workspace.active()
-    except ProjectFileError as error:
-        print(f"lsdesk: {error}", file=sys.stderr)
+    except LsdeskError as error:
+        _print_error(error)
         return 2
     try:
         server = make_server(args.host, args.port, None)

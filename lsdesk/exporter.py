@@ -5,6 +5,7 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
+from lsdesk.errors import LsdeskError
 from lsdesk.formats.archive import zip_stream
 from lsdesk.formats.export import FORMATS
 from lsdesk.formats.export.items import IMAGE_REGION_CONTROLS, first_object_key
@@ -17,6 +18,10 @@ from lsdesk.store.exports import TaskSelection
 IMAGE_FORMATS = ("COCO", "VOC", "YOLO", "YOLO_SEG")
 # How many unreadable files the Export page names (it counts them all).
 LISTED_MISSING = 20
+
+
+class ExportRefused(LsdeskError, ValueError):
+    """An export that can't be made: an unknown format, or one this label config does not fit."""
 
 
 class ProjectMedia:
@@ -55,14 +60,14 @@ class ProjectMedia:
 
 
 def export_stream(store, config, format_name, archive=False, stamp="export", selection=TaskSelection()):
-    """(file name, content type, byte chunks) of an export of the `selection` tasks; ValueError says why it
-    can't be made."""
+    """(file name, content type, byte chunks) of an export of the `selection` tasks; ExportRefused says why
+    it can't be made."""
     export_format = FORMATS.get(format_name.upper())
     if export_format is None:
-        raise ValueError(f"Unknown export format {format_name!r}; use one of {sorted(FORMATS)}")
+        raise ExportRefused(f"Unknown export format {format_name!r}; use one of {sorted(FORMATS)}")
     reason = export_format.unsupported_reason(config)
     if reason:
-        raise ValueError(f"{export_format.name} can't be exported for this label config: {reason}")
+        raise ExportRefused(f"{export_format.name} can't be exported for this label config: {reason}")
     if export_format.from_texts:
         files = export_format.from_texts(store.iter_labeled_task_texts(selection=selection))
     else:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lsdesk import settings as defaults
+from lsdesk.errors import LsdeskError
 from lsdesk.formats.image_check import check_media, is_checked_image
 from lsdesk.formats.readers import MediaFile, kind_of, read_file
 from lsdesk.formats.tasks import UNDEFINED_KEY, TaskInvalid, item_error, make_task_validator
@@ -21,7 +22,7 @@ REQUEST_BODY = "request.json"
 _SINGLE_KEY_KINDS = {"txt", "html", "media"}
 
 
-class FileDoesNotFit(ValueError):
+class FileDoesNotFit(LsdeskError, ValueError):
     """A file that this config can't take at all (a media file for a config with two data keys)."""
 
 
@@ -43,12 +44,16 @@ def upload_of(media):
     return Upload(f"{sha256[:16]}-{safe_name}", sha256, mime, media.data)
 
 
-class ImportRejected(Exception):
-    """Some items were invalid: `errors` lists them (0.8's "Error at item N: ..." strings)."""
+class ImportRejected(LsdeskError):
+    """Some items were invalid: `errors` lists them (0.8's "Error at item N: ..." strings), which are
+    the 400's whole body, as in 0.8."""
 
     def __init__(self, errors):
-        super().__init__(f"{len(errors)} invalid items")
+        super().__init__(f"{len(errors)} invalid items", details=errors)
         self.errors = errors
+
+    def body(self):
+        return self.errors
 
 
 def valid_tasks(items, config, unreadable=None):

@@ -5,6 +5,7 @@ import itertools
 import logging
 import threading
 import time
+from contextlib import nullcontext
 
 log = logging.getLogger("lsdesk")
 
@@ -23,7 +24,7 @@ class JobFailed(Exception):
 class Job:
     """One piece of background work and what a client may ask about it."""
 
-    def __init__(self, job_id, kind, project, description, total):
+    def __init__(self, job_id, kind, project, description, total, exclusive=None):
         self.id = job_id
         self.kind = kind
         self.project = project
@@ -37,6 +38,8 @@ class Job:
         self.result = None
         self.started_at = time.time()
         self.finished_at = None
+        # What the work holds while only one such job may run at a time (the app's folder jobs share a lock).
+        self.exclusive = exclusive or nullcontext()
         self._cancel = threading.Event()
         self._finished = threading.Event()
 
@@ -80,10 +83,12 @@ class Jobs:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def start(self, kind, project, work, description="", total=None):
-        """Run `work(job)` for the project file `project` in a thread; its return value becomes the job's result."""
+    def start(self, kind, project, work, description="", total=None, exclusive=None):
+        """Run `work(job)` for the project file `project` in a thread; its return value becomes the job's result.
+
+        `exclusive` (a lock) is what the work holds as `job.exclusive` while no other such job may run."""
         with self._lock:
-            job = Job(next(self._ids), kind, project, description, total)
+            job = Job(next(self._ids), kind, project, description, total, exclusive)
             self._jobs[job.id] = job
             self._forget_old()
         threading.Thread(target=self._run, args=(job, work), name=f"job-{job.id}", daemon=True).start()

@@ -1,9 +1,21 @@
-"""The project as the API and the desktop window both describe it: its parsed label config, and
-Label Studio 0.8's GET /api/project view."""
+"""The project as the API, the CLI and the desktop window all see it: its parsed label config, a config
+checked before it is saved, and Label Studio 0.8's GET /api/project view."""
 
 from functools import lru_cache
 
-from lsdesk.config import parse_config
+from lsdesk.config import ConfigInvalid, check_against_data, parse_config
+from lsdesk.errors import LsdeskError
+
+
+class ConfigProblems(LsdeskError):
+    """A label config that can't be used, as Label Studio answers it: 400 {"label_config": [messages]}."""
+
+    def __init__(self, messages):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+    def body(self):
+        return {"label_config": self.messages}
 
 
 @lru_cache(maxsize=32)
@@ -16,6 +28,34 @@ def current_config(store):
     """The project's parsed label config, or None before one is saved."""
     xml = store.settings()["label_config"]
     return parse_cached(xml) if xml else None
+
+
+def parsed_config(xml):
+    """Parse a submitted config; ConfigProblems with every problem."""
+    if not isinstance(xml, str) or not xml.strip():
+        raise ConfigProblems(["No label config given: send label_config (JSON or form) or an XML body"])
+    try:
+        return parse_cached(xml.replace("\r\n", "\n"))
+    except ConfigInvalid as error:
+        raise ConfigProblems(error.messages) from None
+
+
+def validated_config(store, xml):
+    """Parse `xml` and check it against the project's tasks and completions; ConfigProblems with every problem."""
+    config = parsed_config(xml)
+    problems = check_against_data(config, store.data_keys_in_every_task(), store.result_schema())
+    if problems:
+        raise ConfigProblems(problems)
+    return config
+
+
+def save_config(store, xml):
+    """Check `xml` and save it as the project's label config, in one write; ConfigProblems when it can't be."""
+    config = parsed_config(xml)
+    problems = store.save_label_config(config.xml, lambda keys, schema: check_against_data(config, keys, schema))
+    if problems:
+        raise ConfigProblems(problems)
+    return config
 
 
 def serialize(store):

@@ -3,18 +3,6 @@
 from lsdesk.api.http import ApiError, is_true, json_response, no_content, param, path_id, read_json_object
 
 
-def add_routes(app, workspace):
-    base = "/api/tasks/<task_id>/completions"
-    app.route(base, ["POST"], lambda task_id: create(workspace, task_id))
-    app.route(base, ["DELETE"], lambda task_id: delete_of_task(workspace.active(), task_id))
-    app.route(f"{base}/<completion_id>", ["PATCH", "POST"],
-              lambda task_id, completion_id: update(workspace, task_id, completion_id))
-    app.route(f"{base}/<completion_id>", ["DELETE"],
-              lambda task_id, completion_id: delete(workspace.active(), task_id, completion_id))
-    app.route("/api/completions", ["GET"], lambda: json_response({"ids": workspace.active().completed_task_ids()}))
-    app.route("/api/completions", ["DELETE"], lambda: delete_all(workspace.active()))
-
-
 def _checked_result(body):
     if "result" not in body:
         raise ApiError(400, 'A completion needs a "result" list')
@@ -25,8 +13,12 @@ def _checked_result(body):
     return body
 
 
-def create(workspace, raw_task_id):
-    store = workspace.active()
+def completed_task_ids(store):
+    return json_response({"ids": store.completed_task_ids()})
+
+
+def create(store, workspace, task_id):
+    raw_task_id = task_id
     task_id = path_id(raw_task_id, "Task")
     body = _checked_result(read_json_object())
     cancelled = is_true(param("was_cancelled", ""))
@@ -48,15 +40,16 @@ def _deletion_allowed(store):
         raise ApiError(422, "Completion removing is not allowed in server config")
 
 
-def delete_of_task(store, raw_task_id):
+def delete_of_task(store, task_id):
+    raw_task_id = task_id
     _deletion_allowed(store)
     if not store.delete_task_completions(path_id(raw_task_id, "Task")):
         raise ApiError(404, f"Task {raw_task_id} not found")
     return no_content()
 
 
-def update(workspace, raw_task_id, raw_completion_id):
-    store = workspace.active()
+def update(store, workspace, task_id, completion_id):
+    raw_task_id, raw_completion_id = task_id, completion_id
     task_id = path_id(raw_task_id, "Task")
     completion_id = path_id(raw_completion_id, "Completion")
     body = read_json_object()
@@ -71,7 +64,8 @@ def update(workspace, raw_task_id, raw_completion_id):
     return json_response(completion, status=201)
 
 
-def delete(store, raw_task_id, raw_completion_id):
+def delete(store, task_id, completion_id):
+    raw_task_id, raw_completion_id = task_id, completion_id
     _deletion_allowed(store)
     task_id = path_id(raw_task_id, "Task")
     if not store.delete_completion(task_id, path_id(raw_completion_id, "Completion")):

@@ -2,15 +2,8 @@
 
 from pathlib import Path
 
-from bottle import request
-
 from lsdesk.api.http import ApiError, json_response, read_json
 from lsdesk.desktop.file_manager import FileManagerError, reveal_in_file_manager
-
-
-def add_routes(app, workspace):
-    app.route("/api/desktop/focus", ["POST"], lambda: focus(workspace))
-    app.route("/api/desktop/reveal", ["POST"], lambda: reveal(workspace))
 
 
 def _asked_path():
@@ -21,9 +14,8 @@ def _asked_path():
     return Path(path).expanduser().resolve() if path else None
 
 
-def focus(workspace):
+def focus(workspace, window):
     """Bring this app's window to the front, if it shows the file asked for (or any, when none is named)."""
-    window = request.app.config.get("lsdesk.window")
     if window is None:
         raise ApiError(404, "This lsdesk has no window: it runs as `lsdesk serve`")
     path, shown = _asked_path(), workspace.active().path

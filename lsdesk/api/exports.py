@@ -6,16 +6,10 @@ import time
 from bottle import HTTPResponse
 
 from lsdesk.api.http import ApiError, is_true, json_response, param
-from lsdesk.api.project import current_config
 from lsdesk.exporter import export_stream, export_summary
 from lsdesk.formats.export import supported_formats
+from lsdesk.project_view import current_config
 from lsdesk.store.exports import TaskSelection
-
-
-def add_routes(app, workspace):
-    app.route("/api/project/export", ["GET"], lambda: export(workspace.active()))
-    app.route("/api/project/export/formats", ["GET"], lambda: formats(workspace.active()))
-    app.route("/api/project/export/summary", ["GET"], lambda: summary(workspace.active()))
 
 
 def formats(store):
@@ -37,12 +31,9 @@ def export(store):
     name = param("format")
     if not name:
         raise ApiError(400, "Give the export format as ?format=, e.g. ?format=JSON")
-    try:
-        filename, content_type, chunks = export_stream(
-            store, current_config(store), name, archive=is_true(param("archive", "")),
-            stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=_selection())
-    except ValueError as error:
-        raise ApiError(400, str(error)) from None
+    filename, content_type, chunks = export_stream(
+        store, current_config(store), name, archive=is_true(param("archive", "")),
+        stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=_selection())
     return HTTPResponse(chunks, headers={
         "Content-Type": content_type,
         "Content-Disposition": f"attachment; filename={filename}",

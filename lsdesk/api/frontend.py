@@ -1,7 +1,5 @@
 """The labeling app: one page (assets/index.html) for every app route, under a strict content policy."""
 
-from functools import partial
-
 from bottle import static_file
 
 from lsdesk.resources import ASSETS
@@ -21,14 +19,9 @@ CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 WINDOW_CONTENT_POLICY = CONTENT_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'")
 
 
-def add_routes(app, workspace):
-    policy = CONTENT_POLICY if app.config.get("lsdesk.window") is None else WINDOW_CONTENT_POLICY
-    for route in APP_ROUTES:
-        app.route(route, ["GET"], partial(app_page, policy))
-
-
-def app_page(policy, **_params):
+def app_page(window, **_params):
+    """The app's one page, whatever its route (the page reads `task_id` from the URL itself)."""
     page = static_file("index.html", root=ASSETS)
-    page.set_header("Content-Security-Policy", policy)
+    page.set_header("Content-Security-Policy", CONTENT_POLICY if window is None else WINDOW_CONTENT_POLICY)
     page.set_header("Cache-Control", "no-cache")
     return page

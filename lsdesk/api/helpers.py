@@ -7,23 +7,17 @@ from bottle import HTTPResponse, request, static_file
 from lsdesk import __version__
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response, no_content, param
-from lsdesk.api.project import ConfigProblems, current_config, submitted_config, validated_config
+from lsdesk.api.project import submitted_config
 from lsdesk.formats.examples import example_file, example_task, time_series_csv
+from lsdesk.project_view import current_config, validated_config
 from lsdesk.resources import ASSETS
 
 _FILE_TYPES = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
                "txt": "text/plain"}
 
 
-def add_routes(app, workspace):
-    app.route("/api/health", ["GET"], lambda: json_response({"status": "up"}))
-    app.route("/version", ["GET"], version)
-    app.route("/api/version", ["GET"], version)
-    app.route("/api/validate-config", ["POST"], lambda: validate_config(workspace.active()))
-    app.route("/api/import-example", ["GET", "POST"], lambda: import_example(workspace.active()))
-    app.route("/api/import-example-file", ["GET"], lambda: import_example_file(workspace.active()))
-    app.route("/samples/time-series.csv", ["GET"], time_series_sample)
-    app.route("/assets/<path:path>", ["GET", "HEAD"], lambda path: static_file(path, root=ASSETS))
+def health():
+    return json_response({"status": "up"})
 
 
 def version():
@@ -35,10 +29,7 @@ def version():
 
 
 def validate_config(store):
-    try:
-        validated_config(store, submitted_config())
-    except ConfigProblems as error:
-        return json_response({"label_config": error.detail}, status=400)
+    validated_config(store, submitted_config())
     return no_content()
 
 
@@ -47,11 +38,7 @@ def import_example(store):
     xml = request.query.get("label_config")
     if xml is None:
         xml = submitted_config()
-    try:
-        config = validated_config(store, xml)
-    except ConfigProblems as error:
-        return json_response({"label_config": error.detail}, status=400)
-    return json_response(example_task(config))
+    return json_response(example_task(validated_config(store, xml)))
 
 
 def import_example_file(store):
@@ -80,3 +67,7 @@ def time_series_sample():
         param("time") or None, param("values", "").split(","), sep=param("sep", ","),
         time_format=param("tf") or None, headless=bool(param("headless")))
     return HTTPResponse(csv_text, headers={"Content-Type": "text/csv"})
+
+
+def asset(path):
+    return static_file(path, root=ASSETS)

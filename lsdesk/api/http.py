@@ -8,6 +8,7 @@ import tempfile
 from bottle import HTTPResponse, request
 
 from lsdesk import settings as defaults
+from lsdesk.errors import LsdeskError
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
@@ -17,13 +18,15 @@ _SQLITE_INTEGER_LIMIT = 1 << 63
 _BODY_IN_MEMORY = 1 << 20
 
 
-class ApiError(Exception):
-    """An error a client caused; becomes {"detail": ..., "status": ...} with that status."""
+class ApiError(LsdeskError):
+    """Something wrong with the request itself; {"detail", "status"} with that status, plus `extra` fields."""
 
-    def __init__(self, status, detail):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
+    def __init__(self, status, detail, **extra):
+        super().__init__(detail, status)
+        self.extra = extra
+
+    def body(self):
+        return {**super().body(), **self.extra}
 
 
 def json_response(body, status=200, headers=None):
@@ -31,8 +34,9 @@ def json_response(body, status=200, headers=None):
                         headers={"Content-Type": "application/json", **(headers or {})})
 
 
-def error_body(status, detail):
-    return {"detail": detail, "status": status}
+def error_response(error):
+    """The HTTP answer to an LsdeskError: its own body and status."""
+    return json_response(error.body(), status=error.status)
 
 
 def no_content():

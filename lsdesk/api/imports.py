@@ -10,13 +10,8 @@ from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, body_stream, json_response
-from lsdesk.api.project import current_config
-from lsdesk.formats.readers import ImportParseError
-from lsdesk.importer import REQUEST_BODY, FileDoesNotFit, ImportRejected, import_files
-
-
-def add_routes(app, workspace):
-    app.route("/api/project/import", ["POST"], lambda: import_tasks(workspace.active()))
+from lsdesk.importer import REQUEST_BODY, import_files
+from lsdesk.project_view import current_config
 
 
 def import_tasks(store):
@@ -32,13 +27,7 @@ def import_tasks(store):
     if not files:
         raise ApiError(400, "No data found: send tasks as a JSON body, files as multipart/form-data, "
                             "or a url= form field")
-    try:
-        summary = import_files(store, files, current_config(store))
-    except ImportRejected as rejected:
-        return json_response(rejected.errors, status=400)
-    except (ImportParseError, FileDoesNotFit) as error:
-        raise ApiError(400, str(error)) from None
-    return json_response(summary, status=201)
+    return json_response(import_files(store, files, current_config(store)), status=201)
 
 
 def _file_name(part):

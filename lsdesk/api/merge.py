@@ -7,22 +7,8 @@ from bottle import HTTPResponse
 from lsdesk import settings as defaults
 from lsdesk.agreement.report import ProjectAgreement, measured_controls, report_csv
 from lsdesk.api.http import ApiError, int_param, json_response, param, path_id, read_json_object
-from lsdesk.api.project import current_config
-from lsdesk.store.merge import MergeRefused, default_output, merge_projects
-from lsdesk.store.schema import ProjectFileError
-
-# The last agreement report of each project file, with the counters it was computed at.
-_agreement_cache = {}
-
-
-def add_routes(app, workspace):
-    app.route("/api/projects/merge", ["POST"], lambda: merge(workspace))
-    app.route("/api/project/disagreements", ["GET"], lambda: disagreements(workspace.active()))
-    app.route("/api/project/agreement", ["GET"], lambda: agreement(workspace.active()))
-    app.route("/api/tasks/<task_id>/completions/<completion_id>/versions", ["GET"],
-              lambda task_id, completion_id: versions(workspace.active(), task_id, completion_id))
-    app.route("/api/tasks/<task_id>/completions/<completion_id>/resolve", ["POST"],
-              lambda task_id, completion_id: resolve(workspace.active(), task_id, completion_id))
+from lsdesk.project_view import current_config
+from lsdesk.store.merge import default_output, merge_projects
 
 
 def _path_field(body, name, required):
@@ -34,22 +20,16 @@ def _path_field(body, name, required):
     return Path(value).expanduser()
 
 
-def merge(workspace):
+def merge(store, workspace):
     body = read_json_object()
     other = _path_field(body, "other", required=True)
     output = _path_field(body, "output", required=False)
-    store = workspace.active()
     if not other.is_file():
         raise ApiError(400, f"No project file at {other}")
     if output is not None and not output.parent.is_dir():
         raise ApiError(400, f"The folder {output.parent} does not exist")
-    try:
-        output = output or default_output(store.path, workspace.projects_dir)
-        report = merge_projects(store.path, other, output, copy_a=store.save_copy)
-    except MergeRefused as refusal:
-        raise ApiError(409, str(refusal)) from None
-    except ProjectFileError as error:
-        raise ApiError(400, str(error)) from None
+    output = output or default_output(store.path, workspace.projects_dir)
+    report = merge_projects(store.path, other, output, copy_a=store.save_copy)
     merged = workspace.open(output)
     return json_response({"path": str(merged.path), "report": report}, status=201)
 
@@ -63,8 +43,8 @@ def disagreements(store):
     return json_response({"total": total, "tasks": tasks})
 
 
-def agreement(store):
-    report = agreement_report(store)
+def agreement(store, agreement_reports):
+    report = agreement_report(store, agreement_reports)
     if param("format", "json").lower() == "csv":
         return HTTPResponse(report_csv(report), headers={
             "Content-Type": "text/csv; charset=utf-8",
@@ -73,32 +53,36 @@ def agreement(store):
     return json_response(report)
 
 
-def agreement_report(store):
-    """The project's agreement statistics, computed again only after completions or tasks changed."""
+def agreement_report(store, reports):
+    """The project's agreement statistics, computed again only after completions or tasks changed.
+
+    `reports` keeps the last report of each project file with the counters it was computed at."""
     config = current_config(store)
     counts = store.counts()
     key = (store.settings()["uuid"], counts["label_changes"], counts["task_changes"], config and config.xml)
-    cached = _agreement_cache.get(store.path)
+    cached = reports.get(store.path)
     if cached and cached[0] == key:
         return cached[1]
     statistics = ProjectAgreement(measured_controls(config, store.result_schema()))
     for results in store.iter_results_by_annotator():
         statistics.add_task(results)
     report = statistics.report()
-    _agreement_cache[store.path] = (key, report)
+    reports[store.path] = (key, report)
     return report
 
 
-def versions(store, raw_task_id, raw_completion_id):
+def versions(store, task_id, completion_id):
+    raw_task_id, raw_completion_id = task_id, completion_id
     found = store.completion_versions(path_id(raw_task_id, "Task"), path_id(raw_completion_id, "Completion"))
     if found is None:
         raise ApiError(404, f"Completion {raw_completion_id} of task {raw_task_id} not found")
     return json_response(found)
 
 
-def resolve(store, raw_task_id, raw_completion_id):
+def resolve(store, task_id, completion_id):
     """Settle a completion both copies of a merge edited: {"version": null} keeps its edit, {"version": <id>}
     takes that older version back."""
+    raw_task_id, raw_completion_id = task_id, completion_id
     version = read_json_object().get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise ApiError(400, f'"version" must be the id of one of the completion\'s versions or null, got {version!r}')

@@ -9,21 +9,13 @@ from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response, no_content, param, read_json, read_json_object
-from lsdesk.api.jobs import app_jobs
 from lsdesk.api.project import config_line, request_origin
 from lsdesk.jobs import CANCELLED, DONE, FAILED
-from lsdesk.ml.backends import (NotConnected, TrainingRunning, check_can_train, predict_task, prediction_work,
-                                reachable, statuses, training_work)
+from lsdesk.ml.backends import (NotConnected, check_can_train, predict_task, prediction_work, reachable, statuses,
+                                training_work)
 from lsdesk.ml.client import BackendError
 
 _PREDICTION_MODES = ("data", "all_tasks", "specific_tasks")
-
-
-def add_routes(app, workspace):
-    app.route("/api/models", ["GET"], lambda: list_models(workspace.active()))
-    app.route("/api/models", ["DELETE"], lambda: delete_model(workspace.active()))
-    app.route("/api/models/train", ["POST"], lambda: train(workspace.active()))
-    app.route("/api/models/predictions", ["GET", "POST"], lambda: predictions(workspace.active()))
 
 
 def list_models(store):
@@ -47,19 +39,16 @@ def _backends_or_400(store):
     return backends
 
 
-def train(store):
+def train(store, jobs):
     backends = _backends_or_400(store)
     connected = reachable(backends)
     if not connected:
         raise ApiError(400, "Training is not started: seems that you don't have any ML backend connected")
-    if app_jobs().running("train", store.path):
+    if jobs.running("train", store.path):
         raise ApiError(409, "Can't start new training: Train job is running.")
-    try:
-        check_can_train(connected)
-    except TrainingRunning as error:
-        raise ApiError(409, str(error)) from None
+    check_can_train(connected)
     names = ", ".join(backend["name"] for backend in connected)
-    job = app_jobs().start("train", store.path, training_work(store, connected, config_line(store)),
+    job = jobs.start("train", store.path, training_work(store, connected, config_line(store)),
                            f"Training {names}", total=len(connected))
     job.wait(defaults.ML_JOB_WAIT)
     if job.state == FAILED:
@@ -67,7 +56,7 @@ def train(store):
     return json_response({"details": "Training started", "job": job.as_json()})
 
 
-def predictions(store):
+def predictions(store, jobs):
     backends = _backends_or_400(store)
     mode = param("mode", "data")
     if mode not in _PREDICTION_MODES:
@@ -75,7 +64,7 @@ def predictions(store):
     if mode == "data":
         return predict_data(store, backends)
     task_ids = _requested_task_ids(store) if mode == "specific_tasks" else None
-    return start_predictions(store, backends, task_ids)
+    return start_predictions(store, jobs, backends, task_ids)
 
 
 def predict_data(store, backends):
@@ -117,19 +106,19 @@ def _requested_task_ids(store):
     return ids
 
 
-def start_predictions(store, backends, task_ids):
+def start_predictions(store, jobs, backends, task_ids):
     """mode=all_tasks / specific_tasks: a background job that predicts and stores the tasks."""
-    running = app_jobs().running("predict", store.path)
+    running = jobs.running("predict", store.path)
     if running:
         raise ApiError(409, f"Prediction job {running.id} is running; wait for it or cancel it "
                             f"(DELETE /api/jobs/{running.id})")
     connected = reachable(backends)
     if not connected:
-        raise ApiError(400, str(NotConnected(backends[0]["url"], "It does not answer /health.")))
+        raise NotConnected(backends[0]["url"], "It does not answer /health.")
     total = store.counts()["tasks"] if task_ids is None else len(task_ids)
     names = ", ".join(backend["name"] for backend in connected)
     work = prediction_work(store, connected, task_ids, config_line(store), request_origin())
-    job = app_jobs().start("predict", store.path, work,
+    job = jobs.start("predict", store.path, work,
                            f"Predicting {total} tasks with {names}", total=total)
     job.wait(defaults.ML_JOB_WAIT)
     if job.state == FAILED:

@@ -6,9 +6,8 @@ from bottle import redirect, request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, is_json_request, json_response, param, read_json, read_json_object
-from lsdesk.config import ConfigInvalid, check_against_data
-from lsdesk.ml.backends import DuplicateBackend, NotConnected, connect
-from lsdesk.project_view import current_config, parse_cached, serialize
+from lsdesk.ml.backends import connect
+from lsdesk.project_view import current_config, save_config, serialize
 from lsdesk.store.schema import ProjectFileError
 
 # Settings a PATCH may change, with the type each must have.
@@ -33,14 +32,8 @@ def request_origin():
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def add_routes(app, workspace):
-    app.route("/api/project", ["GET"], lambda: json_response(serialize(workspace.active())))
-    app.route("/api/project", ["POST"], lambda: create_project(workspace))
-    app.route("/api/project", ["PATCH"], lambda: patch_project(workspace.active()))
-    app.route("/api/project/config", ["POST"], lambda: save_config(workspace.active()))
-    app.route("/api/project-switch", ["GET", "POST"], lambda: switch_project(workspace))
-    app.route("/api/projects", ["GET"], lambda: list_projects(workspace))
-    app.route("/api/projects/open", ["POST"], lambda: open_project(workspace))
+def get_project(store):
+    return json_response(serialize(store))
 
 
 def _body_or_params():
@@ -90,10 +83,8 @@ def connect_backend(store, text):
                             f'got {text!r}')
     try:
         connect(store, text, config_line(store), request_origin())
-    except (ValueError, NotConnected) as error:
+    except ValueError as error:  # no URL in the text
         raise ApiError(400, str(error)) from None
-    except DuplicateBackend as error:
-        raise ApiError(409, str(error)) from None
 
 
 def submitted_config():
@@ -110,40 +101,8 @@ def submitted_config():
     return request.forms.get("label_config") or request.query.get("label_config")
 
 
-def parsed_config(xml):
-    """Parse a submitted config; ConfigProblems (a 400) with every problem."""
-    if not isinstance(xml, str) or not xml.strip():
-        raise ConfigProblems(["No label config given: send label_config (JSON or form) or an XML body"])
-    try:
-        return parse_cached(xml.replace("\r\n", "\n"))
-    except ConfigInvalid as error:
-        raise ConfigProblems(error.messages) from None
-
-
-def validated_config(store, xml):
-    """Parse `xml` and check it against the project's tasks and completions; 400 with every problem."""
-    config = parsed_config(xml)
-    problems = check_against_data(config, store.data_keys_in_every_task(), store.result_schema())
-    if problems:
-        raise ConfigProblems(problems)
-    return config
-
-
-class ConfigProblems(ApiError):
-    """A 400 in Label Studio's shape for config errors: {"label_config": [messages]}."""
-
-    def __init__(self, messages):
-        super().__init__(400, messages)
-
-
-def save_config(store):
-    try:
-        config = parsed_config(submitted_config())
-    except ConfigProblems as error:
-        return json_response({"label_config": error.detail}, status=400)
-    problems = store.save_label_config(config.xml, lambda keys, schema: check_against_data(config, keys, schema))
-    if problems:
-        return json_response({"label_config": problems}, status=400)
+def post_config(store):
+    config = save_config(store, submitted_config())
     return json_response({"label_config": config.xml, "data_types": config.data_types}, status=201)
 
 
@@ -192,8 +151,4 @@ def open_project(workspace):
     path = fields.get("path")
     if not isinstance(path, str) or not path:
         raise ApiError(400, "Give the project file to open as path")
-    try:
-        store = workspace.open(path)
-    except ProjectFileError as error:
-        raise ApiError(400, str(error)) from None
-    return json_response(serialize(store))
+    return json_response(serialize(workspace.open(path)))

@@ -5,9 +5,8 @@ from lsdesk.api.http import ApiError, json_response, read_json_object
 _MAX_NAME_LENGTH = 100
 
 
-def add_routes(app, workspace):
-    app.route("/api/settings", ["GET"], lambda: json_response(serialize(workspace)))
-    app.route("/api/settings", ["PATCH"], lambda: patch_settings(workspace))
+def get_settings(workspace):
+    return json_response(serialize(workspace))
 
 
 def serialize(workspace):

@@ -5,11 +5,9 @@ import os
 from pathlib import Path
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import (ApiError, error_body, json_response, no_content, param, path_id, read_json,
-                             read_json_object)
-from lsdesk.api.jobs import app_jobs
-from lsdesk.api.project import current_config
+from lsdesk.api.http import ApiError, json_response, no_content, param, path_id, read_json, read_json_object
 from lsdesk.api.uploads import media_response
+from lsdesk.project_view import current_config
 from lsdesk.storage import forms
 from lsdesk.storage.completions_folder import fill_completions_folder
 from lsdesk.storage.files import folder_file
@@ -17,23 +15,6 @@ from lsdesk.storage.media_check import locate_differences, task_media_problems
 from lsdesk.storage.pack import link_referenced_files, pack_media, unpack_media
 from lsdesk.storage.paths import PathEscapes, PathRefused
 from lsdesk.storage.sync import SyncOptions, sync_folder
-
-
-def add_routes(app, workspace):
-    folders = "/api/project/folders"
-    app.route(folders, ["GET"], lambda: list_folders(workspace.active()))
-    app.route(folders, ["POST"], lambda: add_folder(workspace.active()))
-    app.route(f"{folders}/<root_id>", ["PATCH"], lambda root_id: locate_folder(workspace.active(), root_id))
-    app.route(f"{folders}/<root_id>", ["DELETE"], lambda root_id: remove_folder(workspace.active(), root_id))
-    app.route(f"{folders}/<root_id>/sync", ["POST"], lambda root_id: sync(workspace.active(), root_id))
-    app.route("/api/project/storage-settings", ["GET"], lambda: storage_settings(workspace.active()))
-    app.route("/api/project/storage-settings", ["POST"], lambda: save_storage(workspace.active()))
-    app.route("/api/project/pack", ["POST"], lambda: pack(workspace.active()))
-    app.route("/api/project/unpack", ["POST"], lambda: unpack(workspace.active()))
-    app.route("/api/tasks/<task_id>/media-problems", ["GET"],
-              lambda task_id: media_problems(workspace.active(), task_id))
-    app.route("/data/folder/<root_id>/<relative:path>", ["GET", "HEAD"],
-              lambda root_id, relative: serve_folder_file(workspace.active(), root_id, relative))
 
 
 def _folder_json(root):
@@ -67,9 +48,9 @@ def add_folder(store):
     return json_response(_folder_json(store.media_root(store.add_media_root(path), counts=True)), status=201)
 
 
-def locate_folder(store, raw_id):
+def locate_folder(store, root_id):
     """Point a folder elsewhere, once a sample of its recorded files is found there unchanged (or `force`)."""
-    root = _listed_root(store, raw_id)
+    root = _listed_root(store, root_id)
     body = read_json_object()
     path = _folder_path(body)
     force = body.get("force", False)
@@ -81,23 +62,23 @@ def locate_folder(store, raw_id):
     sample = store.media_file_sample(root["id"], defaults.LOCATE_SAMPLE)
     differences = locate_differences(path, sample)
     if differences and not force:
-        return _locate_refused(path, len(sample), differences)
+        _refuse_locating(path, len(sample), differences)
     store.move_media_root(root["id"], path)
     _follow_source(store, root["path"], path)
     return json_response(_folder_json(store.media_root(root["id"], counts=True)))
 
 
-def _locate_refused(path, checked, differences):
+def _refuse_locating(path, checked, differences):
     named = "; ".join(f"{item['path']} ({item['summary']})" for item in differences[:5])
     more = f"; and {len(differences) - 5} more" if len(differences) > 5 else ""
     detail = (f"{len(differences)} of {checked} files checked in {path} differ from what the project recorded: "
               f"{named}{more}. Tasks would show these files, and their labels may not fit them; "
               "send force: true to use the folder anyway")
-    return json_response({**error_body(409, detail), "checked": checked, "differences": differences}, status=409)
+    raise ApiError(409, detail, checked=checked, differences=differences)
 
 
-def remove_folder(store, raw_id):
-    root = _listed_root(store, raw_id)
+def remove_folder(store, root_id):
+    root = _listed_root(store, root_id)
     link_referenced_files(store)
     needing = store.remove_media_root(root["id"])
     if needing:
@@ -114,8 +95,8 @@ def _follow_source(store, old_path, new_path):
         store.set_storage("source", {**source, "path": new_path} if new_path else None)
 
 
-def sync(store, raw_id):
-    root = _listed_root(store, raw_id)
+def sync(store, jobs, folder_work, root_id):
+    root = _listed_root(store, root_id)
     body = read_json(required=False) or {}
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object")
@@ -126,13 +107,13 @@ def sync(store, raw_id):
         return json_response({"errors": errors}, status=400)
     if not os.path.isdir(root["path"]):
         raise ApiError(409, f"{root['path']} is not available; locate the folder first")
-    return json_response({"job": _start_sync(store, root, params, config).as_json()}, status=202)
+    return json_response({"job": _start_sync(store, jobs, folder_work, root, params, config).as_json()}, status=202)
 
 
-def _start_sync(store, root, params, config):
+def _start_sync(store, jobs, folder_work, root, params, config):
     options = SyncOptions(**params)
-    return app_jobs().start("sync", store.path, lambda job: sync_folder(store, root["id"], options, config, job),
-                            f"Sync {root['path']}")
+    return jobs.start("sync", store.path, lambda job: sync_folder(store, root["id"], options, config, job),
+                      f"Sync {root['path']}", exclusive=folder_work)
 
 
 # -- storage settings ------------------------------------------------------------------------
@@ -148,7 +129,7 @@ def storage_settings(store):
     return json_response(settings)
 
 
-def save_storage(store):
+def save_storage(store, jobs, folder_work):
     group = param("storage_for")
     if group not in ("source", "target"):
         raise ApiError(400, f"storage_for must be source or target, got {group!r}")
@@ -163,25 +144,25 @@ def save_storage(store):
     answer = {"result": "ok"}
     if storage and storage["type"] == forms.LOCAL_FOLDER:
         root_id = store.media_root_by_path(storage["path"]) or store.add_media_root(storage["path"])
-        answer["job"] = _start_sync(store, store.media_root(root_id), storage["params"], config).as_json()
+        answer["job"] = _start_sync(store, jobs, folder_work, store.media_root(root_id), storage["params"],
+                                    config).as_json()
     elif storage and storage["type"] == forms.COMPLETIONS_FOLDER:
-        answer["job"] = app_jobs().start("completions-folder", store.path,
-                                         lambda job: fill_completions_folder(store, job),
-                                         f"Write completions to {storage['path']}",
-                                         total=store.counts()["completed_tasks"]).as_json()
+        answer["job"] = jobs.start("completions-folder", store.path, lambda job: fill_completions_folder(store, job),
+                                   f"Write completions to {storage['path']}",
+                                   total=store.counts()["completed_tasks"]).as_json()
     return json_response(answer, status=201)
 
 
 # -- pack and unpack -------------------------------------------------------------------------
 
 
-def pack(store):
-    job = app_jobs().start("pack", store.path, lambda job: pack_media(store, job),
-                           "Pack media into the project file")
+def pack(store, jobs, folder_work):
+    job = jobs.start("pack", store.path, lambda job: pack_media(store, job), "Pack media into the project file",
+                     exclusive=folder_work)
     return json_response({"job": job.as_json()}, status=202)
 
 
-def unpack(store):
+def unpack(store, jobs, folder_work):
     raw = read_json_object().get("path")
     if not isinstance(raw, str) or not raw or "\x00" in raw or not os.path.isabs(os.path.expanduser(raw)):
         raise ApiError(400, f"Give the folder to unpack into as an absolute path, got {raw!r}")
@@ -190,27 +171,27 @@ def unpack(store):
         raise ApiError(400, f"{raw} must be an empty folder or not exist yet")
     if not target.parent.is_dir():
         raise ApiError(400, f"{target.parent} is not a folder")
-    job = app_jobs().start("unpack", store.path, lambda job: unpack_media(store, target, job),
-                           f"Unpack media to {target}")
+    job = jobs.start("unpack", store.path, lambda job: unpack_media(store, target, job), f"Unpack media to {target}",
+                     exclusive=folder_work)
     return json_response({"job": job.as_json()}, status=202)
 
 
 # -- checking a task's media -------------------------------------------------------------------
 
 
-def media_problems(store, raw_id):
+def media_problems(store, task_id):
     """The images a task shows that are truncated or unreadable, for the label page's warning."""
-    task = store.task(path_id(raw_id, "Task"))
+    task = store.task(path_id(task_id, "Task"))
     if task is None:
-        raise ApiError(404, f"Task {raw_id} not found")
+        raise ApiError(404, f"Task {task_id} not found")
     return json_response({"problems": task_media_problems(store, task["data"])})
 
 
 # -- serving folder files --------------------------------------------------------------------
 
 
-def serve_folder_file(store, raw_id, relative):
-    root_id = path_id(raw_id, "Folder")
+def serve_folder_file(store, root_id, relative):
+    raw_id, root_id = root_id, path_id(root_id, "Folder")
     try:
         found = folder_file(store, root_id, relative)
     except PathRefused as refused:

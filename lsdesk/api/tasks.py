@@ -3,20 +3,11 @@
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, int_param, json_response, no_content, param, path_id, read_json
-from lsdesk.api.project import config_line, current_config, request_origin
+from lsdesk.api.project import config_line, request_origin
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
 from lsdesk.ml.backends import forget_tasks, predict_live
+from lsdesk.project_view import current_config
 from lsdesk.store.project import TASK_ORDERS
-
-
-def add_routes(app, workspace):
-    app.route("/api/project/next", ["GET"], lambda: next_task(workspace.active()))
-    app.route("/api/tasks", ["GET"], lambda: list_tasks(workspace.active()))
-    app.route("/api/tasks", ["DELETE"], lambda: delete_all_tasks(workspace.active()))
-    app.route("/api/tasks/<task_id>", ["GET"], lambda task_id: get_task(workspace.active(), task_id))
-    app.route("/api/tasks/<task_id>", ["DELETE"], lambda task_id: delete_task(workspace.active(), task_id))
-    app.route("/api/tasks/<task_id>", ["PATCH", "POST"],
-              lambda task_id: replace_task(workspace.active(), task_id))
 
 
 def list_tasks(store):
@@ -41,26 +32,22 @@ def delete_all_tasks(store):
     return no_content()
 
 
-def _task_or_404(store, raw_id):
-    task = store.task(path_id(raw_id, "Task"))
+def get_task(store, task_id):
+    task = store.task(path_id(task_id, "Task"))
     if task is None:
-        raise ApiError(404, f"Task {raw_id} not found")
-    return task
+        raise ApiError(404, f"Task {task_id} not found")
+    return json_response(task)
 
 
-def get_task(store, raw_id):
-    return json_response(_task_or_404(store, raw_id))
-
-
-def delete_task(store, raw_id):
-    if not store.delete_task(path_id(raw_id, "Task")):
-        raise ApiError(404, f"Task {raw_id} not found")
+def delete_task(store, task_id):
+    if not store.delete_task(path_id(task_id, "Task")):
+        raise ApiError(404, f"Task {task_id} not found")
     return no_content()
 
 
-def replace_task(store, raw_id):
+def replace_task(store, task_id):
     """Rewrite a task's data, and its completions and predictions when the body has them."""
-    task_id = path_id(raw_id, "Task")
+    raw_id, task_id = task_id, path_id(task_id, "Task")
     body = read_json()
     try:
         task = make_task_validator(current_config(store))(body)
@@ -81,12 +68,12 @@ def _carries(body, *keys):
     return isinstance(body, dict) and "data" in body and any(key in body for key in keys)
 
 
-def next_task(store):
+def next_task(store, live_pauses):
     task_id = store.next_task_id(store.settings()["sampling"])
     task = store.task(task_id) if task_id is not None else None
     if task is None:
         raise ApiError(404, "No more tasks to label")
     backends = store.ml_backends()
     if backends:
-        task = predict_live(store, backends, task, config_line(store), request_origin())
+        task = predict_live(store, backends, task, config_line(store), request_origin(), live_pauses)
     return json_response(task)

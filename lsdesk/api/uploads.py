@@ -19,10 +19,6 @@ _SINGLE_RANGE = re.compile(r"\s*bytes=(\d*)-(\d*)\s*")
 _SAFE_NAME = re.compile(r'[^\w.\- ]', re.ASCII)
 
 
-def add_routes(app, workspace):
-    app.route("/data/upload/<name:path>", ["GET", "HEAD"], lambda name: serve_upload(workspace.active(), name))
-
-
 def serve_upload(store, name):
     found = store.upload(name)
     if found is None:

@@ -11,9 +11,9 @@ import platformdirs
 from lsdesk import settings as defaults
 from lsdesk.desktop.claim import ProjectClaim
 from lsdesk.desktop.file_manager import FileManagerError, reveal_in_file_manager
+from lsdesk.errors import LsdeskError
 from lsdesk.exporter import export_stream, write_export
-from lsdesk.formats.readers import ImportParseError
-from lsdesk.importer import FileDoesNotFit, ImportRejected, import_files
+from lsdesk.importer import import_files
 from lsdesk.project_view import current_config
 from lsdesk.store.exports import TaskSelection
 
@@ -96,10 +96,9 @@ class DesktopApi:
             with ExitStack() as opened:
                 files = [(path.name, opened.enter_context(path.open("rb"))) for path in paths]
                 summary = import_files(store, files, current_config(store))
-        except ImportRejected as rejected:
-            return {"error": f"Nothing was imported: {len(rejected.errors)} invalid items",
-                    "errors": rejected.errors}
-        except (ImportParseError, FileDoesNotFit, OSError) as error:
+        except LsdeskError as error:
+            return _failure(error, "Nothing was imported: ")
+        except OSError as error:
             return {"error": f"Nothing was imported: {error}"}
         return {"summary": summary, "files": [path.name for path in paths]}
 
@@ -110,8 +109,8 @@ class DesktopApi:
         try:
             filename, _type, chunks = export_stream(store, current_config(store), format, archive=bool(archive),
                                                     stamp=time.strftime("%Y-%m-%d-%H-%M-%S"), selection=selection)
-        except ValueError as error:
-            return {"error": str(error)}
+        except LsdeskError as error:
+            return _failure(error)
         path = self._window.choose_save_path(filename, _documents_dir())
         if path is None:
             return None
@@ -130,6 +129,11 @@ class DesktopApi:
         except FileManagerError as error:
             return {"error": str(error)}
         return {"path": str(path)}
+
+
+def _failure(error, doing=""):
+    """An LsdeskError as the CLI prints it too: its message, and its details (the page lists them under it)."""
+    return {"error": f"{doing}{error.message}", **({"errors": error.details} if error.details else {})}
 
 
 def _with_project_suffix(path):

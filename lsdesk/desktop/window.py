@@ -112,7 +112,7 @@ class DesktopWindow:
                 self.workspace.open(path)
             except ProjectFileError as error:
                 claim.release()
-                return {"error": str(error)}
+                return {"error": error.message}
             with self._claim_lock:
                 self.release_claim()
                 claim.publish(self.url)
@@ -124,7 +124,7 @@ class DesktopWindow:
         try:
             store = self.workspace.create(title, path)
         except ProjectFileError as error:
-            return {"error": str(error)}
+            return {"error": error.message}
         self.follow_active_project()
         return {"project": serialize(store)}
 

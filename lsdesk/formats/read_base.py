@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lsdesk.errors import LsdeskError
 
-class ImportParseError(ValueError):
+
+class ImportParseError(LsdeskError, ValueError):
     """An import file that cannot be read, with the place it breaks: line and column (1-based), byte offset."""
 
     def __init__(self, filename: str, reason: str, *, line: int | None = None,

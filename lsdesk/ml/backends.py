@@ -13,6 +13,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from lsdesk import settings as defaults
+from lsdesk.errors import LsdeskError
 from lsdesk.jobs import JobFailed
 from lsdesk.ml.answers import as_prediction, is_current, predict_results, stamped, task_for_backend, train_body
 from lsdesk.ml.client import BackendClient, BackendError, parse_backend
@@ -27,7 +28,7 @@ _LIVE_PAUSE_SECONDS = 30
 _FAILURES_TO_STOP = 5
 
 
-class NotConnected(Exception):
+class NotConnected(LsdeskError):
     """A backend that does not answer /health or /setup; the message is 0.8's plus the reason."""
 
     def __init__(self, url, reason):
@@ -36,12 +37,12 @@ class NotConnected(Exception):
                          + ("" if reason.endswith(".") else "."))
 
 
-class DuplicateBackend(Exception):
-    pass
+class DuplicateBackend(LsdeskError):
+    status = 409
 
 
-class TrainingRunning(Exception):
-    pass
+class TrainingRunning(LsdeskError):
+    status = 409
 
 
 # -- connecting and checking ---------------------------------------------------------------
@@ -244,8 +245,8 @@ def predict_task(backends, task, label_config, hostname):
     return {**task, "predictions": predictions}
 
 
-class _LivePauses:
-    """Backends that recently failed a live prediction, by URL, and until when they are skipped."""
+class LivePauses:
+    """Backends that recently failed a live prediction, by URL, and until when they are skipped (one per app)."""
 
     def __init__(self):
         self._until = {}
@@ -260,19 +261,16 @@ class _LivePauses:
             self._until[url] = time.monotonic() + _LIVE_PAUSE_SECONDS
 
 
-_live_pauses = _LivePauses()
-
-
-def predict_live(store, backends, task, label_config, hostname):
+def predict_live(store, backends, task, label_config, hostname, pauses):
     """`task` with predictions from the backends whose current model has not predicted it yet,
     each asked within what is left of a short time budget; stored, so each task is asked once
-    per model version. A slow or failing backend leaves the task as it was.
+    per model version. A slow or failing backend leaves the task as it was, and is paused in `pauses`.
     """
     deadline = time.monotonic() + defaults.ML_LIVE_PREDICT_TIMEOUT
     asked = False
     for backend in backends:
         left = deadline - time.monotonic()
-        if (left <= 0.05 or _live_pauses.paused(backend["url"])
+        if (left <= 0.05 or pauses.paused(backend["url"])
                 or any(is_current(prediction, backend) for prediction in task["predictions"])):
             continue
         with BackendClient(backend["url"], left, retries=0) as client:
@@ -280,7 +278,7 @@ def predict_live(store, backends, task, label_config, hostname):
             try:
                 found, _errors = predictor.predict([(task["id"], task["data"])])
             except BackendError:
-                _live_pauses.pause(backend["url"])
+                pauses.pause(backend["url"])
                 continue
         if found:
             store.save_predictions(backend["name"], found)

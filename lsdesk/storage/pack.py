@@ -9,7 +9,6 @@ import stat
 from pathlib import Path
 
 from lsdesk.storage.paths import PathRefused, check_relative, folder_references, resolve_inside
-from lsdesk.storage.sync import folder_work
 
 # Files read whole and stored in one write, up to this many bytes or _PACK_BATCH_FILES files.
 _PACK_BATCH_BYTES = 32 << 20
@@ -25,7 +24,7 @@ _REFERENCE_BATCH = 1000
 
 def pack_media(store, job):
     """Copy every file a task shows from a folder into the project; returns the job's result."""
-    with folder_work:
+    with job.exclusive:
         job.advance(0, "looking for files that tasks show")
         link_referenced_files(store)
         todo = store.files_to_pack()
@@ -106,7 +105,7 @@ def unpack_media(store, target, job):
     the packed copies are then dropped. A root with a file that could not be written keeps
     pointing where it did, and keeps its packed copies."""
     target = Path(target)
-    with folder_work:
+    with job.exclusive:
         roots = store.roots_with_files()
         listings = {root_id: store.packed_files(root_id) for root_id, _path in roots}
         job.total = sum(len(files) for files in listings.values())

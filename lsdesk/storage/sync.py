@@ -2,7 +2,6 @@
 noted, missing ones reported; a file that already has its task never gets a second one."""
 
 import os
-import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,9 +18,6 @@ SYNC_BATCH = 2000
 # Removed and unreadable files a sync names in its result; it counts all of them.
 _LISTED_FILES = 100
 
-# One folder job at a time (sync, pack, unpack): two syncs of a folder could both see a file as new.
-folder_work = threading.Lock()
-
 
 @dataclass(frozen=True)
 class SyncOptions:
@@ -33,7 +29,7 @@ class SyncOptions:
 
 def sync_folder(store, root_id, options, config, job):
     """Make a task of every new file under a root; returns the job's result (counts, removed files)."""
-    with folder_work:
+    with job.exclusive:  # one folder job at a time: two syncs of a folder could both see a file as new
         root = store.media_root(root_id)
         if root is None or root["path"] is None:
             raise JobFailed(f"Folder {root_id} is not in the project")

@@ -17,6 +17,7 @@ from urllib.request import pathname2url
 
 from lsdesk.config import ConfigInvalid
 from lsdesk.config.compare import ConfigConflict, merged_config_side
+from lsdesk.errors import LsdeskError
 from lsdesk.storage.paths import FOLDER_URL
 from lsdesk.store.common import bump
 from lsdesk.store.project import _add_key_sets, _key_set, _save_tally, _tally_labels
@@ -24,8 +25,10 @@ from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh
 from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version
 
 
-class MergeRefused(Exception):
+class MergeRefused(LsdeskError):
     """The two files cannot be merged; the message says why, naming the difference."""
+
+    status = 409
 
 
 def merge_projects(a_path, b_path, output, copy_a=None):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from lsdesk.errors import LsdeskError
+
 # Tasks keep counters of their completions so that "next", the task orders and the
 # project counts are index look-ups, never scans. The partial indexes hold only the rows
 # each query can return (unlabeled tasks for "next", labeled ones for completed_at orders).
@@ -188,7 +190,7 @@ MIGRATIONS = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class ProjectFileError(Exception):
+class ProjectFileError(LsdeskError):
     """A file that cannot be opened as a project, with the reason a user can act on."""
 
 
