@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import bottle
 from bottle import HTTPResponse, request
 
-from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, jobs, merge, models,
-                        project, settings, storage, tasks, uploads)
+from lsdesk.api import (completions, desktop, drafts, exports, folders, frontend, helpers, imports, jobs, merge,
+                        models, project, settings, tasks, uploads)
 from lsdesk.api.http import ApiError, error_body, json_response
 from lsdesk.jobs import Jobs
 
@@ -32,7 +32,7 @@ def make_app(workspace, bind_host="127.0.0.1", port=None, window=None):
     app.add_hook("before_request", _readable_length)
     app.default_error_handler = _bottle_error
     for resource in (project, imports, exports, tasks, completions, drafts, uploads, models, jobs, helpers,
-                     merge, settings, storage, desktop, frontend):
+                     merge, settings, folders, desktop, frontend):
         resource.add_routes(app, workspace)
     return _StripTrailingSlash(app)
 

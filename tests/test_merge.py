@@ -18,7 +18,7 @@ from lsdesk.store.project import _tally_labels
 from lsdesk.store.schema import SCHEMA_VERSION
 from tests.client import Server
 from tests.conftest import TEXT_CONFIG, choice
-from tests.test_storage import IMAGE_CONFIG, add_and_sync
+from tests.test_folders import IMAGE_CONFIG, add_and_sync
 
 SUPERSET_CONFIG = TEXT_CONFIG.replace('<Choice value="Negative"/>', '<Choice value="Negative"/>\n    <Choice value="Neutral"/>')
 CONFLICTING_CONFIG = TEXT_CONFIG.replace('<Choice value="Negative"/>', '<Choice value="Mixed"/>')

@@ -25,7 +25,7 @@ from lsdesk.store.common import (batches as _batches, bump as _bump, compact_jso
                                  insert_prediction_rows as _insert_prediction_rows, mean_score as _mean_score, now,
                                  prediction_row as _prediction_row)
 from lsdesk.store.exports import ExportStore
-from lsdesk.store.media import MediaStore, record_source_file
+from lsdesk.store.folders import MediaStore, record_source_file
 from lsdesk.store.ml import ModelStore
 from lsdesk.store.review import (ReviewStore, all_completions_deleted, completions_added_between,
                                  completions_changed, conflict_settled, keep_one_ground_truth)

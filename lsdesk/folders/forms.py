@@ -3,7 +3,7 @@ WTForms fields), and checking a submitted form into (type, parameters) or per-fi
 
 import os
 
-from lsdesk.storage.scan import FilterInvalid, compile_filter
+from lsdesk.folders.scan import FilterInvalid, compile_filter
 
 PROJECT_FILE = "project-file"
 LOCAL_FOLDER = "local-folder"

@@ -8,13 +8,13 @@ import shutil
 import pytest
 
 from lsdesk.jobs import Job
-from lsdesk.storage import forms
-from lsdesk.storage.completions_folder import completions_file_text, remove_completions_file, write_completions_file
-from lsdesk.storage.paths import PathRefused, check_relative, folder_references, folder_url, parse_folder_url, \
+from lsdesk.folders import forms
+from lsdesk.folders.completions_folder import completions_file_text, remove_completions_file, write_completions_file
+from lsdesk.folders.paths import PathRefused, check_relative, folder_references, folder_url, parse_folder_url, \
     resolve_inside
-from lsdesk.storage.pack import pack_media
-from lsdesk.storage.scan import FilterInvalid, compile_filter, scan_folder
-from lsdesk.store.media import SourceFile
+from lsdesk.folders.pack import pack_media
+from lsdesk.folders.scan import FilterInvalid, compile_filter, scan_folder
+from lsdesk.store.folders import SourceFile
 from lsdesk.store.project import ProjectStore
 
 
@@ -177,8 +177,8 @@ def test_a_cancelled_pack_stops_between_files_and_the_next_one_resumes(media_sto
 
 def test_large_files_are_packed_in_chunks(media_store, monkeypatch):
     store, root = media_store
-    monkeypatch.setattr("lsdesk.storage.pack._LARGE_FILE", 1)
-    monkeypatch.setattr("lsdesk.store.media._COPY_CHUNK", 2)
+    monkeypatch.setattr("lsdesk.folders.pack._LARGE_FILE", 1)
+    monkeypatch.setattr("lsdesk.store.folders._COPY_CHUNK", 2)
     assert pack_media(store, Job(1, "pack", store.path, "", None)) == {"packed": 3, "errors": 0, "remaining": 0}
     assert packed_contents(store, root) == [b"a.jpg", b"b.jpg", b"c.jpg"]
 

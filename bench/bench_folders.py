@@ -6,7 +6,7 @@ GET that sees it done (polled every 10 ms). Baselines measured in the same run: 
 and stat-ing every file (what any sync must do), reading every file (what packing must do), and
 GET /api/health (the HTTP floor under serving one file).
 
-    python bench/bench_storage.py [--sizes 20000] [--out FILE]
+    python bench/bench_folders.py [--sizes 20000] [--out FILE]
 """
 
 import os

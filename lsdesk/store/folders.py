@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 
 from lsdesk.formats.image_check import MediaCheck
-from lsdesk.storage.completions_folder import completions_file_text, remove_completions_file, write_completions_file
-from lsdesk.storage.forms import COMPLETIONS_FOLDER
+from lsdesk.folders.completions_folder import completions_file_text, remove_completions_file, write_completions_file
+from lsdesk.folders.forms import COMPLETIONS_FOLDER
 from lsdesk.store.common import now
 
 log = logging.getLogger("lsdesk")
