@@ -21,7 +21,7 @@ from lsdesk.server import make_server
 from lsdesk.store.merge import MergeRefused, default_output, merge_projects
 from lsdesk.store.exports import TaskSelection
 from lsdesk.store.schema import ProjectFileError
-from lsdesk.store.workspace import Workspace
+from lsdesk.workspace import Workspace
 
 
 def main(argv=None):

@@ -7,13 +7,14 @@ import shutil
 
 import pytest
 
-from lsdesk.jobs import Job
 from lsdesk.folders import forms
-from lsdesk.folders.completions_folder import completions_file_text, remove_completions_file, write_completions_file
+from lsdesk.folders.completions_folder import (attach, completions_file_text, remove_completions_file,
+                                               write_completions_file)
 from lsdesk.folders.paths import PathRefused, check_relative, folder_references, folder_url, parse_folder_url, \
     resolve_inside
 from lsdesk.folders.pack import pack_media
 from lsdesk.folders.scan import FilterInvalid, compile_filter, scan_folder
+from lsdesk.jobs import Job
 from lsdesk.store.folders import SourceFile
 from lsdesk.store.project import ProjectStore
 
@@ -190,7 +191,7 @@ def test_a_reopened_project_keeps_writing_its_completions_folder(tmp_path):
     store.import_tasks([{"data": {"text": "a"}, "completions": [], "predictions": []}])
     store.set_storage("target", {"name": "Completions", "type": "completions-folder", "path": str(out)})
     store.close()
-    store = ProjectStore(tmp_path / "p.lsdesk")
+    store = attach(ProjectStore(tmp_path / "p.lsdesk"))
     try:
         completion_id = store.add_completion(1, {"result": []}, cancelled=False, completed_by=None)
         assert json.loads((out / "1.json").read_text())["completions"][0]["id"] == completion_id

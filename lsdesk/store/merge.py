@@ -17,8 +17,8 @@ from urllib.request import pathname2url
 
 from lsdesk.config import ConfigInvalid
 from lsdesk.config.compare import ConfigConflict, merged_config_side
-from lsdesk.folders.paths import FOLDER_URL
 from lsdesk.store.common import bump
+from lsdesk.store.folders import FOLDER_URL
 from lsdesk.store.project import _add_key_sets, _key_set, _save_tally, _tally_labels
 from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh_disagreements
 from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version

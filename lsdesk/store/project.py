@@ -3,11 +3,13 @@
 Writes take one lock and one connection, so "database is locked" cannot happen inside the
 app; each write is committed with synchronous=FULL and checkpointed into the main file
 before it returns, so a copy of the .lsdesk file made right after a 2xx holds that write.
-Reads use a pool of connections and see the last committed state (WAL).
+Reads use a pool of connections and see the last committed state (WAL). Only SQL runs under
+the lock: after-commit listeners hear which tasks a write changed once it is released.
 """
 
 import gc
 import json
+import logging
 import queue
 import random
 import sqlite3
@@ -32,6 +34,29 @@ from lsdesk.store.review import (ReviewStore, all_completions_deleted, completio
 from lsdesk.store.schema import ProjectFileError, migrate
 
 _compact = compact_json
+
+log = logging.getLogger("lsdesk")
+
+# While changed tasks are tracked, these temporary triggers (on the writer's connection only: the
+# file keeps no trace of them) note every task whose completions or data change, by any write at all.
+_TRACK_CHANGED_TASKS = (
+    "CREATE TEMP TABLE IF NOT EXISTS changed_tasks (task_id INTEGER PRIMARY KEY)",
+    "CREATE TEMP TRIGGER IF NOT EXISTS changed_task_completion_added AFTER INSERT ON main.completions "
+    "BEGIN INSERT OR IGNORE INTO changed_tasks VALUES (NEW.task_id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS changed_task_completion_changed AFTER UPDATE ON main.completions "
+    "BEGIN INSERT OR IGNORE INTO changed_tasks VALUES (NEW.task_id), (OLD.task_id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS changed_task_completion_deleted AFTER DELETE ON main.completions "
+    "BEGIN INSERT OR IGNORE INTO changed_tasks VALUES (OLD.task_id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS changed_task_data AFTER UPDATE OF data ON main.tasks WHEN NEW.completions > 0 "
+    "BEGIN INSERT OR IGNORE INTO changed_tasks VALUES (NEW.id); END",
+)
+_STOP_TRACKING_CHANGED_TASKS = (
+    "DROP TRIGGER IF EXISTS temp.changed_task_completion_added",
+    "DROP TRIGGER IF EXISTS temp.changed_task_completion_changed",
+    "DROP TRIGGER IF EXISTS temp.changed_task_completion_deleted",
+    "DROP TRIGGER IF EXISTS temp.changed_task_data",
+    "DROP TABLE IF EXISTS temp.changed_tasks",
+)
 
 SETTINGS_DEFAULTS = {
     "title": defaults.DEFAULT_PROJECT_TITLE,
@@ -130,6 +155,8 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore, ExportStore):
         self._lock = threading.Lock()
         self._readers = queue.SimpleQueue()
         self._page_marks = {}
+        self._commit_listeners = []
+        self._tracking_changed_tasks = False
         try:
             self._writer = self._connect()
         except sqlite3.Error as error:
@@ -171,7 +198,11 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore, ExportStore):
 
     @contextmanager
     def _write(self):
-        """The one writer: a transaction that is durable in the main file once the block ends."""
+        """The one writer: a transaction that is durable in the main file once the block ends.
+
+        Then, with the lock released and before the block returns, each after-commit listener is
+        called with the ids of the tasks the write changed (while they are tracked).
+        """
         with self._lock:
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
@@ -185,7 +216,32 @@ class ProjectStore(ModelStore, MediaStore, ReviewStore, ExportStore):
             if copied < wal_frames:
                 # A reader held an older snapshot; wait for it so the main file is whole.
                 conn.execute("PRAGMA wal_checkpoint(FULL)")
-            self._mirror_completions(conn)
+            changed = self._take_changed_tasks(conn)
+        for listener in self._commit_listeners:
+            try:
+                listener(changed)
+            except Exception:  # the write is committed: a failing listener must not fail it
+                log.exception("an after-commit listener of %s failed", self.path)
+
+    def add_commit_listener(self, listener):
+        """Call `listener(changed task ids)` after every write, outside the write lock."""
+        with self._lock:
+            self._commit_listeners = [*self._commit_listeners, listener]
+
+    def _track_changed_tasks(self, conn, on):
+        """Start or stop noting the tasks each write changes, for the after-commit listeners."""
+        for statement in _TRACK_CHANGED_TASKS if on else _STOP_TRACKING_CHANGED_TASKS:
+            conn.execute(statement)
+        self._tracking_changed_tasks = on
+
+    def _take_changed_tasks(self, conn):
+        """The tasks noted since the last commit, in id order, forgotten here (the lock is held)."""
+        if not self._tracking_changed_tasks:
+            return []
+        ids = [row[0] for row in conn.execute("SELECT task_id FROM temp.changed_tasks ORDER BY task_id")]
+        if ids:
+            conn.execute("DELETE FROM temp.changed_tasks")
+        return ids
 
     def save_copy(self, target):
         """Write a consistent copy of the project to `target` with SQLite's backup API.
