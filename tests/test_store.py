@@ -128,11 +128,12 @@ def expected_order(store, order):
 @pytest.mark.parametrize("order", ["id", "-id", "completed_at", "-completed_at",
                                    "has_cancelled_completions", "-has_cancelled_completions"])
 def test_every_page_matches_the_full_order_through_marks(tmp_path, monkeypatch, order):
-    from lsdesk.store import project
-    monkeypatch.setattr(project, "PAGE_MARK_STEP", 4)
+    from lsdesk.store import completions, paging, tasks
+    monkeypatch.setattr(paging, "PAGE_MARK_STEP", 4)
     # Completions at shuffled times, so completed_at order differs from id order.
     clock = iter(random.Random(1).sample(range(1, 10**6), 10**4))
-    monkeypatch.setattr(project, "now", lambda: next(clock))
+    for module in (tasks, completions):
+        monkeypatch.setattr(module, "now", lambda: next(clock))
     store = ProjectStore(tmp_path / "p.lsdesk", create=True)
     store.import_tasks({"data": {"n": n}} for n in range(60))
     for step in range(3):

@@ -6,7 +6,7 @@ from lsdesk.api.http import ApiError, int_param, json_response, no_content, para
 from lsdesk.api.project import config_line, current_config, request_origin
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
 from lsdesk.ml.backends import forget_tasks, predict_live
-from lsdesk.store.project import TASK_ORDERS
+from lsdesk.store.paging import TASK_ORDERS
 
 
 def add_routes(app, workspace):

@@ -42,7 +42,7 @@ def record_source_file(conn, task_id, source):
          *_check_row(source.check)))
 
 
-class MediaStore:
+class FolderStore:
     """Methods use self._read() and self._write() of ProjectStore."""
 
     _completions_folder = None
@@ -278,7 +278,8 @@ class MediaStore:
             for completion_id, task_id, body, was_cancelled, created_at, updated_at in conn.execute(
                     "SELECT id, task_id, body, was_cancelled, created_at, updated_at FROM completions "
                     f"WHERE task_id IN ({marks}) ORDER BY id", ids):
-                completion = {"id": completion_id, **json.loads(body), "created_at": created_at, "updated_at": updated_at}
+                completion = {"id": completion_id, **json.loads(body),
+                              "created_at": created_at, "updated_at": updated_at}
                 if was_cancelled:
                     completion["was_cancelled"] = True
                 completions.setdefault(task_id, []).append(completion)
