@@ -4,6 +4,7 @@ the completions file shape, the storage settings forms, and packing into a store
 import json
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -206,5 +207,29 @@ def test_a_reopened_project_keeps_writing_its_completions_folder(tmp_path):
         store.set_storage("target", None)
         store.delete_all_completions()
         assert (out / "1.json").exists()
+    finally:
+        store.close()
+
+
+def test_concurrent_writes_leave_the_newest_completions_in_the_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    store = attach(ProjectStore(tmp_path / "p.lsdesk", create=True))
+    try:
+        store.import_tasks([{"data": {"text": "a"}, "completions": [], "predictions": []}])
+        store.set_storage("target", {"name": "Completions", "type": "completions-folder", "path": str(out)})
+        completion_id = store.add_completion(1, {"result": []}, cancelled=False, completed_by=None)
+
+        def save(worker):
+            for step in range(20):
+                store.update_completion(1, completion_id, {"result": [], "lead_time": worker * 100 + step})
+
+        threads = [threading.Thread(target=save, args=(worker,)) for worker in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert json.loads((out / "1.json").read_text())["completions"] == store.task(1)["completions"]
+        assert store.completions_folder_error is None
     finally:
         store.close()
