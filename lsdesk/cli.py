@@ -20,7 +20,7 @@ from lsdesk.project_view import current_config
 from lsdesk.server import make_server
 from lsdesk.store.exports import TaskSelection
 from lsdesk.store.merge import default_output, merge_projects
-from lsdesk.store.workspace import Workspace
+from lsdesk.workspace import Workspace
 
 
 def main(argv=None):

@@ -10,8 +10,8 @@ from lsdesk.formats.archive import zip_stream
 from lsdesk.formats.export import FORMATS
 from lsdesk.formats.export.items import IMAGE_REGION_CONTROLS, first_object_key
 from lsdesk.importer import UPLOAD_URL
-from lsdesk.storage.files import folder_file, read_folder_url
-from lsdesk.storage.paths import FOLDER_URL, parse_folder_url
+from lsdesk.folders.files import folder_file, read_folder_url
+from lsdesk.folders.paths import FOLDER_URL, parse_folder_url
 from lsdesk.store.exports import TaskSelection
 
 # The formats that leave out a task whose image they cannot read.

@@ -4,8 +4,8 @@ A handler takes its URL's parameters by name, and names what else it needs of th
 (`store`, `workspace`, `jobs`, `window`, ...: see AppState in lsdesk/app.py).
 """
 
-from lsdesk.api import (completions, desktop, drafts, exports, frontend, helpers, imports, jobs, merge, models,
-                        project, settings, storage, tasks, uploads)
+from lsdesk.api import (completions, desktop, drafts, exports, folders, frontend, helpers, imports, jobs, merge,
+                        models, project, settings, tasks, uploads)
 
 TASK = "/api/tasks/<task_id>"
 COMPLETION = f"{TASK}/completions/<completion_id>"
@@ -52,16 +52,16 @@ ROUTES = (
     ("GET", "/api/jobs", jobs.list_jobs),
     ("GET", "/api/jobs/<job_id>", jobs.get_job),
     ("DELETE", "/api/jobs/<job_id>", jobs.cancel_job),
-    ("GET", "/api/project/folders", storage.list_folders),
-    ("POST", "/api/project/folders", storage.add_folder),
-    ("PATCH", FOLDER, storage.locate_folder),
-    ("DELETE", FOLDER, storage.remove_folder),
-    ("POST", f"{FOLDER}/sync", storage.sync),
-    ("GET", "/api/project/storage-settings", storage.storage_settings),
-    ("POST", "/api/project/storage-settings", storage.save_storage),
-    ("POST", "/api/project/pack", storage.pack),
-    ("POST", "/api/project/unpack", storage.unpack),
-    ("GET HEAD", "/data/folder/<root_id>/<relative:path>", storage.serve_folder_file),
+    ("GET", "/api/project/folders", folders.list_folders),
+    ("POST", "/api/project/folders", folders.add_folder),
+    ("PATCH", FOLDER, folders.locate_folder),
+    ("DELETE", FOLDER, folders.remove_folder),
+    ("POST", f"{FOLDER}/sync", folders.sync),
+    ("GET", "/api/project/storage-settings", folders.storage_settings),
+    ("POST", "/api/project/storage-settings", folders.save_storage),
+    ("POST", "/api/project/pack", folders.pack),
+    ("POST", "/api/project/unpack", folders.unpack),
+    ("GET HEAD", "/data/folder/<root_id>/<relative:path>", folders.serve_folder_file),
     ("GET", "/api/settings", settings.get_settings),
     ("PATCH", "/api/settings", settings.patch_settings),
     ("POST", "/api/projects/merge", merge.merge),
@@ -72,7 +72,7 @@ ROUTES = (
     ("POST", "/api/desktop/focus", desktop.focus),
     ("POST", "/api/desktop/reveal", desktop.reveal),
     # Not in the README's table: what the pages themselves fetch.
-    ("GET", f"{TASK}/media-problems", storage.media_problems),
+    ("GET", f"{TASK}/media-problems", folders.media_problems),
     ("GET", "/samples/time-series.csv", helpers.time_series_sample),
     ("GET HEAD", "/assets/<path:path>", helpers.asset),
     *(("GET", page, frontend.app_page) for page in frontend.APP_ROUTES),

@@ -170,3 +170,15 @@ def test_project_agreement_three_annotators_uses_alpha():
     (sentiment,) = stats.report()["controls"]
     assert sentiment["metric"] == "krippendorff_alpha" and sentiment["value"] == pytest.approx(4 / 9)
     assert sentiment["extra"]["level"] == "nominal"
+
+
+def test_project_agreement_of_boxes_is_f1_at_the_iou_threshold():
+    stats = ProjectAgreement([("box", "image", "rectanglelabels", ("Cat", "Dog"))])
+    # One box each, IoU 0.5 with the same label: both match, F1 1. A second task: only ann drew a box.
+    stats.add_task({"ann": [box(0, 0, 10, 10)], "bob": [box(0, 0, 10, 5)]})
+    stats.add_task({"ann": [box(0, 0, 10, 10)], "bob": []})
+    (boxes,) = stats.report()["controls"]
+    assert boxes["metric"] == "region_f1" and boxes["extra"] == {"iou_threshold": 0.5}
+    assert boxes["tasks"] == 2 and list(boxes["labels"]) == ["Cat"]
+    # 3 boxes drawn, one matching pair: F1 = 2 * 1 / 3.
+    assert boxes["value"] == pytest.approx(2 / 3, abs=1e-6)

@@ -7,7 +7,7 @@ import pytest
 
 from lsdesk.app import make_app
 from lsdesk.server import make_server
-from lsdesk.store.workspace import Workspace
+from lsdesk.workspace import Workspace
 from tests.client import Client
 
 IMAGE_CONFIG = '<View><Image name="img" value="$image"/><Choices name="kind" toName="img">' \

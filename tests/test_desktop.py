@@ -20,7 +20,7 @@ from lsdesk.desktop import file_manager, install
 from lsdesk.desktop.bridge import DesktopApi
 from lsdesk.desktop.claim import ProjectClaim, claim_or_focus
 from lsdesk.store.project import ProjectStore
-from lsdesk.store.workspace import Workspace
+from lsdesk.workspace import Workspace
 from tests.conftest import TEXT_CONFIG
 from tests.desktop_tools import (XVFB_MISSING, DesktopApp, Xvfb, close_window, have_xvfb, screenshot, wait_for,
                                  windows, xdotool)

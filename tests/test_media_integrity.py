@@ -12,7 +12,7 @@ import pytest
 from tests.client import Server
 from tests.test_api_import import IMAGE_CONFIG, upload
 from tests.test_export_images import jpeg
-from tests.test_storage import add_and_sync, sync
+from tests.test_folders import add_and_sync, sync
 
 NAMES = ["cat.png", "dog.png", "sub/owl.png"]
 

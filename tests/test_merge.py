@@ -14,11 +14,11 @@ import pytest
 
 from lsdesk.agreement import latest_by_annotator, task_agreement
 from lsdesk.store.merge import merge_projects
-from lsdesk.store.project import _tally_labels
+from lsdesk.store.bookkeeping import tally_labels
 from lsdesk.store.schema import SCHEMA_VERSION
 from tests.client import Server
 from tests.conftest import TEXT_CONFIG, choice
-from tests.test_storage import IMAGE_CONFIG, add_and_sync
+from tests.test_folders import IMAGE_CONFIG, add_and_sync
 
 SUPERSET_CONFIG = TEXT_CONFIG.replace('<Choice value="Negative"/>', '<Choice value="Negative"/>\n    <Choice value="Neutral"/>')
 CONFLICTING_CONFIG = TEXT_CONFIG.replace('<Choice value="Negative"/>', '<Choice value="Mixed"/>')
@@ -262,7 +262,7 @@ def derived_state_problems(path):
     for task_id, body, cancelled in conn.execute(
             "SELECT task_id, body, was_cancelled FROM completions ORDER BY task_id, updated_at, id"):
         body = json.loads(body)
-        _tally_labels(body["result"], tally, +1)
+        tally_labels(body["result"], tally, +1)
         completions.setdefault(task_id, []).append((body, cancelled))
     stored = {row[:4]: row[4] for row in conn.execute("SELECT from_name, to_name, type, label, uses FROM result_labels")}
     if stored != {key: uses for key, uses in tally.items() if uses}:

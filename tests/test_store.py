@@ -1,11 +1,14 @@
 """The project file itself: versions, migration with a backup, refusal of newer files, copies."""
 
+import ast
 import random
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+import lsdesk.store
 from lsdesk.store.project import ProjectStore
 from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, migrate
 from tests.client import Server
@@ -125,11 +128,12 @@ def expected_order(store, order):
 @pytest.mark.parametrize("order", ["id", "-id", "completed_at", "-completed_at",
                                    "has_cancelled_completions", "-has_cancelled_completions"])
 def test_every_page_matches_the_full_order_through_marks(tmp_path, monkeypatch, order):
-    from lsdesk.store import project
-    monkeypatch.setattr(project, "PAGE_MARK_STEP", 4)
+    from lsdesk.store import completions, paging, tasks
+    monkeypatch.setattr(paging, "PAGE_MARK_STEP", 4)
     # Completions at shuffled times, so completed_at order differs from id order.
     clock = iter(random.Random(1).sample(range(1, 10**6), 10**4))
-    monkeypatch.setattr(project, "now", lambda: next(clock))
+    for module in (tasks, completions):
+        monkeypatch.setattr(module, "now", lambda: next(clock))
     store = ProjectStore(tmp_path / "p.lsdesk", create=True)
     store.import_tasks({"data": {"n": n}} for n in range(60))
     for step in range(3):
@@ -156,3 +160,31 @@ def test_a_config_is_checked_against_the_data_in_the_transaction_that_saves_it(t
     assert store.save_label_config("<View/>", lambda keys, schema: []) == []
     assert store.settings()["label_config"] == "<View/>" and store.settings()["label_config_updated"] is True
     store.close()
+
+
+def test_the_store_imports_nothing_from_the_layers_above_it():
+    store_dir = Path(lsdesk.store.__file__).parent
+    above = ("lsdesk.folders", "lsdesk.api", "lsdesk.desktop", "lsdesk.workspace", "lsdesk.app", "lsdesk.cli")
+    imported = []
+    for source in sorted(store_dir.glob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                imported += [(source.name, node.module)] + [(source.name, f"{node.module}.{alias.name}")
+                                                            for alias in node.names]
+            elif isinstance(node, ast.Import):
+                imported += [(source.name, alias.name) for alias in node.names]
+    assert [(name, module) for name, module in imported if module.startswith(above)] == []
+
+
+def test_commit_listeners_hear_the_changed_tasks_after_the_lock_is_released(tmp_path):
+    store = ProjectStore(tmp_path / "p.lsdesk", create=True)
+    heard = []
+    store.add_commit_listener(lambda ids: heard.append((ids, store._lock.locked())))
+    try:
+        store.import_tasks([{"data": {"text": t}} for t in "ab"])
+        store.set_storage("target", {"name": "Completions", "type": "completions-folder", "path": str(tmp_path)})
+        store.add_completion(2, {"result": []}, cancelled=False, completed_by=None)
+        store.update_settings({"title": "t"})
+        assert heard == [([], False), ([], False), ([2], False), ([], False)]
+    finally:
+        store.close()

@@ -5,7 +5,7 @@ import io
 import itertools
 from collections import Counter
 
-from lsdesk.agreement.measures import (COHEN_KAPPA, EDIT_SIMILARITY, KRIPPENDORFF_ALPHA, REGION_F1, SPAN_F1, Coincidences,
+from lsdesk.agreement.measures import (COHEN_KAPPA, EDIT_SIMILARITY, IOU_THRESHOLD, KRIPPENDORFF_ALPHA, REGION_F1, SPAN_F1, Coincidences,
                                        categorical_value, cohen_kappa, control_kind, edit_similarity, f1, item_labels,
                                        region_matches, span_matches, textarea_text)
 from lsdesk.agreement.task import controls_of

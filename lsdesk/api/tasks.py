@@ -7,7 +7,7 @@ from lsdesk.api.project import config_line, request_origin
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
 from lsdesk.ml.backends import forget_tasks, predict_live
 from lsdesk.project_view import current_config
-from lsdesk.store.project import TASK_ORDERS
+from lsdesk.store.paging import TASK_ORDERS
 
 
 def list_tasks(store):

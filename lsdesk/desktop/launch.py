@@ -15,7 +15,7 @@ from lsdesk.desktop.qt import EXIT_NO_WINDOW, missing_backend, no_window_message
 from lsdesk.desktop.window import DesktopWindow, following_project
 from lsdesk.server import make_server
 from lsdesk.store.schema import ProjectFileError
-from lsdesk.store.workspace import Workspace
+from lsdesk.workspace import Workspace
 
 
 def run(data_dir=None, project=None):

@@ -18,9 +18,9 @@ from urllib.request import pathname2url
 from lsdesk.config import ConfigInvalid
 from lsdesk.config.compare import ConfigConflict, merged_config_side
 from lsdesk.errors import LsdeskError
-from lsdesk.storage.paths import FOLDER_URL
+from lsdesk.store.bookkeeping import add_key_sets, key_set, save_tally, tally_labels
 from lsdesk.store.common import bump
-from lsdesk.store.project import _add_key_sets, _key_set, _save_tally, _tally_labels
+from lsdesk.store.folders import FOLDER_URL
 from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh_disagreements
 from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version
 
@@ -185,8 +185,8 @@ def _merge(conn, config_side, b_settings):
     _copy_media(conn)
     _copy_folders(conn)
     edited = _merge_completions(conn)
-    _save_tally(conn, tally)
-    _add_key_sets(conn, key_sets)
+    save_tally(conn, tally)
+    add_key_sets(conn, key_sets)
     for task_ids in _pages_of_touched_tasks(conn):
         _refresh_task_columns(conn, task_ids)
     _settle_ground_truth(conn)
@@ -253,10 +253,10 @@ def _tally_changes(conn):
     tally = Counter()
     for (body,) in conn.execute("SELECT bc.body FROM temp.completion_map AS cm JOIN b.completions AS bc "
                                 "ON bc.id = cm.b_id WHERE cm.added OR cm.winner = 'b'"):
-        _tally_labels(json.loads(body)["result"], tally, +1)
+        tally_labels(json.loads(body)["result"], tally, +1)
     for (body,) in conn.execute("SELECT c.body FROM temp.completion_map AS cm JOIN main.completions AS c "
                                 "ON c.id = cm.id WHERE cm.winner = 'b'"):
-        _tally_labels(json.loads(body)["result"], tally, -1)
+        tally_labels(json.loads(body)["result"], tally, -1)
     return tally
 
 
@@ -264,7 +264,7 @@ def _key_sets_of_added_tasks(conn):
     key_sets = Counter()
     for (data,) in conn.execute("SELECT bt.data FROM temp.task_map AS m JOIN b.tasks AS bt ON bt.id = m.b_id "
                                 "WHERE m.added"):
-        key_sets[_key_set(json.loads(data))] += 1
+        key_sets[key_set(json.loads(data))] += 1
     return key_sets
 
 

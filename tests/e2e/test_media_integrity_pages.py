@@ -7,10 +7,10 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.test_pages import open_page, set_config
-from tests.e2e.test_storage_page import folder_row
+from tests.e2e.test_folders_page import folder_row
 from tests.test_api_import import upload
 from tests.test_media_integrity import IMAGE_CONFIG, NAMES, TRUNCATED, image_folder, truncated_images
-from tests.test_storage import add_and_sync
+from tests.test_folders import add_and_sync
 
 
 def task_showing(api, suffix):

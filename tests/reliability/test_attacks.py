@@ -17,7 +17,7 @@ import pytest
 
 from lsdesk import settings as defaults
 from lsdesk.app import make_app
-from lsdesk.store.workspace import Workspace
+from lsdesk.workspace import Workspace
 from tests.client import Server
 
 _SAFE = {"GET", "HEAD"}

@@ -13,7 +13,7 @@ import pytest
 from lsdesk.store.project import ProjectStore
 from tests.ml_backend import MLBackend
 from tests.reliability.harness import kill, start
-from tests.test_storage import IMAGE_CONFIG, wait_for
+from tests.test_folders import IMAGE_CONFIG, wait_for
 
 FILES = 3000
 TEXT_CONFIG = """<View><Text name="text" value="$text"/>

@@ -39,7 +39,7 @@ def files(tasks, config, media):
             if width is None and file.info:
                 width, height = file.info[:2]
             if width is None:
-                warnings.add(f"task {item.task_id}: left out, the size of {url} could not be read")
+                warnings.add(f"task {item.task_id}: left out, the size of {file.url} could not be read")
                 continue
             image_id = images.count
             images.add({"width": width, "height": height, "id": image_id, "file_name": file.path})

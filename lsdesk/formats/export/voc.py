@@ -27,7 +27,7 @@ def files(tasks, config, media):
             if width is None and file.info:
                 width, height = file.info[:2]
             if width is None:
-                warnings.add(f"task {item.task_id}: left out, the size of {url} could not be read")
+                warnings.add(f"task {item.task_id}: left out, the size of {file.url} could not be read")
                 continue
             depth = file.info[2] if file.info else 3
             name, _new = xml_names.claim(stem_of(file.name) + ".xml", item.task_id)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from lsdesk.formats.readers import ImportParseError, kind_of, read_file
 from lsdesk.importer import ImportRejected, valid_tasks
-from lsdesk.storage.paths import folder_url
+from lsdesk.folders.paths import folder_url
 
 TASK_FILE_KINDS = frozenset({"json", "jsonl", "csv", "tsv"})
 # Object tags that show one kind of media, and the MIME type their files have: a sync for such a

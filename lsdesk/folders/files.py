@@ -6,7 +6,7 @@ import stat
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from lsdesk.storage.paths import check_relative, parse_folder_url, resolve_inside
+from lsdesk.folders.paths import check_relative, parse_folder_url, resolve_inside
 
 # Opened without following a last-moment symlink, where the platform can.
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)

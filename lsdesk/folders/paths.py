@@ -8,7 +8,8 @@ import os
 import re
 import urllib.parse
 
-FOLDER_URL = "/data/folder/"
+from lsdesk.store.folders import FOLDER_URL
+
 # Segments that percent-encoding leaves as they are (most file names): a sync skips quote() for them.
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
 

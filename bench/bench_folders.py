@@ -6,7 +6,7 @@ GET that sees it done (polled every 10 ms). Baselines measured in the same run: 
 and stat-ing every file (what any sync must do), reading every file (what packing must do), and
 GET /api/health (the HTTP floor under serving one file).
 
-    python bench/bench_storage.py [--sizes 20000] [--out FILE]
+    python bench/bench_folders.py [--sizes 20000] [--out FILE]
 """
 
 import os
@@ -126,7 +126,7 @@ def table(results):
 
 
 def main(argv=None):
-    run_benchmark("lsdesk storage benchmark", measure, table,
+    run_benchmark("lsdesk folders benchmark", measure, table,
                   f"Medians of {RUNS} runs, each on a new project; {FILE_BYTES}-byte files, {FILES_PER_FOLDER} "
                   "per subfolder; (n×) is the ratio to the baseline row above it.", "20000", argv)
 

@@ -6,8 +6,8 @@ import stat
 
 from lsdesk.formats.image_check import check_media, is_checked_image
 from lsdesk.importer import UPLOAD_URL
-from lsdesk.storage.files import folder_file
-from lsdesk.storage.paths import PathRefused, parse_folder_url, resolve_inside
+from lsdesk.folders.files import folder_file
+from lsdesk.folders.paths import PathRefused, parse_folder_url, resolve_inside
 
 # A task's media URLs checked for the label page, at most (a task shows one image or a few).
 _CHECKED_PER_TASK = 10

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
 from lsdesk.jobs import JobFailed
 from lsdesk.formats.image_check import MediaCheck, is_checked_image
-from lsdesk.storage.folder_tasks import default_data_key, is_task_file, media_filter, media_task, tasks_of_file
-from lsdesk.storage.media_check import check_file
-from lsdesk.storage.scan import compile_filter, scan_folder
-from lsdesk.store.media import SourceFile
+from lsdesk.folders.folder_tasks import default_data_key, is_task_file, media_filter, media_task, tasks_of_file
+from lsdesk.folders.media_check import check_file
+from lsdesk.folders.scan import compile_filter, scan_folder
+from lsdesk.store.folders import SourceFile
 
 # Files looked at per import transaction: progress moves, and a cancelled sync keeps what it stored.
 SYNC_BATCH = 2000

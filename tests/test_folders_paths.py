@@ -4,17 +4,19 @@ the completions file shape, the storage settings forms, and packing into a store
 import json
 import os
 import shutil
+import threading
 
 import pytest
 
-from lsdesk.jobs import Job
-from lsdesk.storage import forms
-from lsdesk.storage.completions_folder import completions_file_text, remove_completions_file, write_completions_file
-from lsdesk.storage.paths import PathRefused, check_relative, folder_references, folder_url, parse_folder_url, \
+from lsdesk.folders import forms
+from lsdesk.folders.completions_folder import (attach, completions_file_text, remove_completions_file,
+                                               write_completions_file)
+from lsdesk.folders.paths import PathRefused, check_relative, folder_references, folder_url, parse_folder_url, \
     resolve_inside
-from lsdesk.storage.pack import pack_media
-from lsdesk.storage.scan import FilterInvalid, compile_filter, scan_folder
-from lsdesk.store.media import SourceFile
+from lsdesk.folders.pack import pack_media
+from lsdesk.folders.scan import FilterInvalid, compile_filter, scan_folder
+from lsdesk.jobs import Job
+from lsdesk.store.folders import SourceFile
 from lsdesk.store.project import ProjectStore
 
 
@@ -177,8 +179,8 @@ def test_a_cancelled_pack_stops_between_files_and_the_next_one_resumes(media_sto
 
 def test_large_files_are_packed_in_chunks(media_store, monkeypatch):
     store, root = media_store
-    monkeypatch.setattr("lsdesk.storage.pack._LARGE_FILE", 1)
-    monkeypatch.setattr("lsdesk.store.media._COPY_CHUNK", 2)
+    monkeypatch.setattr("lsdesk.folders.pack._LARGE_FILE", 1)
+    monkeypatch.setattr("lsdesk.store.folders._COPY_CHUNK", 2)
     assert pack_media(store, Job(1, "pack", store.path, "", None)) == {"packed": 3, "errors": 0, "remaining": 0}
     assert packed_contents(store, root) == [b"a.jpg", b"b.jpg", b"c.jpg"]
 
@@ -190,7 +192,7 @@ def test_a_reopened_project_keeps_writing_its_completions_folder(tmp_path):
     store.import_tasks([{"data": {"text": "a"}, "completions": [], "predictions": []}])
     store.set_storage("target", {"name": "Completions", "type": "completions-folder", "path": str(out)})
     store.close()
-    store = ProjectStore(tmp_path / "p.lsdesk")
+    store = attach(ProjectStore(tmp_path / "p.lsdesk"))
     try:
         completion_id = store.add_completion(1, {"result": []}, cancelled=False, completed_by=None)
         assert json.loads((out / "1.json").read_text())["completions"][0]["id"] == completion_id
@@ -205,5 +207,29 @@ def test_a_reopened_project_keeps_writing_its_completions_folder(tmp_path):
         store.set_storage("target", None)
         store.delete_all_completions()
         assert (out / "1.json").exists()
+    finally:
+        store.close()
+
+
+def test_concurrent_writes_leave_the_newest_completions_in_the_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    store = attach(ProjectStore(tmp_path / "p.lsdesk", create=True))
+    try:
+        store.import_tasks([{"data": {"text": "a"}, "completions": [], "predictions": []}])
+        store.set_storage("target", {"name": "Completions", "type": "completions-folder", "path": str(out)})
+        completion_id = store.add_completion(1, {"result": []}, cancelled=False, completed_by=None)
+
+        def save(worker):
+            for step in range(20):
+                store.update_completion(1, completion_id, {"result": [], "lead_time": worker * 100 + step})
+
+        threads = [threading.Thread(target=save, args=(worker,)) for worker in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert json.loads((out / "1.json").read_text())["completions"] == store.task(1)["completions"]
+        assert store.completions_folder_error is None
     finally:
         store.close()

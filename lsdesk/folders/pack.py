@@ -8,7 +8,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from lsdesk.storage.paths import PathRefused, check_relative, folder_references, resolve_inside
+from lsdesk.folders.paths import PathRefused, check_relative, folder_references, resolve_inside
 
 # Files read whole and stored in one write, up to this many bytes or _PACK_BATCH_FILES files.
 _PACK_BATCH_BYTES = 32 << 20

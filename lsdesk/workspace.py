@@ -1,4 +1,6 @@
-"""The workspace: a data directory of project files, which one is active, and files opened from elsewhere."""
+"""The workspace: a data directory of project files, which one is active, and files opened from elsewhere.
+
+It opens every project file the app uses, so it attaches what keeps folders in step with the file."""
 
 import getpass
 import json
@@ -12,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from lsdesk import settings as defaults
+from lsdesk.folders import completions_folder
 from lsdesk.store.project import ProjectStore
 from lsdesk.store.schema import ProjectFileError
 
@@ -109,7 +112,7 @@ class Workspace:
         with self._lock:
             store = self._open.get(path)
             if store is None:
-                store = ProjectStore(path)
+                store = completions_folder.attach(ProjectStore(path))
                 self._open[path] = store
             self._remember(path)
             return store
@@ -120,7 +123,7 @@ class Workspace:
             slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "project"
             path = Path(path or self.projects_dir / f"{slug}-{uuid.uuid4().hex[:8]}{defaults.PROJECT_SUFFIX}")
             path = path.expanduser().resolve()
-            store = ProjectStore(path, create=True)
+            store = completions_folder.attach(ProjectStore(path, create=True))
             store.update_settings({"title": title})
             self._open[path] = store
             self._remember(path)
@@ -164,7 +167,7 @@ class Workspace:
         with self._lock:
             store = self._open.get(path)
             if store is None:
-                store = ProjectStore(path)
+                store = completions_folder.attach(ProjectStore(path))
                 self._open[path] = store
             return store
 

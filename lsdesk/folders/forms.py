@@ -3,11 +3,11 @@ WTForms fields), and checking a submitted form into (type, parameters) or per-fi
 
 import os
 
-from lsdesk.storage.scan import FilterInvalid, compile_filter
+from lsdesk.folders.scan import FilterInvalid, compile_filter
+from lsdesk.store.folders import COMPLETIONS_FOLDER
 
 PROJECT_FILE = "project-file"
 LOCAL_FOLDER = "local-folder"
-COMPLETIONS_FOLDER = "completions-folder"
 REQUIRED = "This field is required."
 
 TYPES = {

@@ -7,7 +7,7 @@ import re
 import stat
 from dataclasses import dataclass
 
-from lsdesk.storage.paths import is_inside
+from lsdesk.folders.paths import is_inside
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,40 +2,15 @@
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
 
 from lsdesk.formats.image_check import MediaCheck
-from lsdesk.storage.completions_folder import completions_file_text, remove_completions_file, write_completions_file
-from lsdesk.storage.forms import COMPLETIONS_FOLDER
 from lsdesk.store.common import now
 
-log = logging.getLogger("lsdesk")
-
-# Tasks whose completions file is rewritten after one write, at most, before the next batch.
-_MIRROR_BATCH = 500
-
-# While a completions folder is the target, these temporary triggers (on the writer's connection
-# only: the file keeps no trace of them) note every task whose completions or data change, by any
-# write at all; after each commit the store rewrites those tasks' files.
-_MIRROR_ON = (
-    "CREATE TEMP TABLE IF NOT EXISTS completions_to_mirror (task_id INTEGER PRIMARY KEY)",
-    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_added AFTER INSERT ON main.completions "
-    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (NEW.task_id); END",
-    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_changed AFTER UPDATE ON main.completions "
-    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (NEW.task_id), (OLD.task_id); END",
-    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_deleted AFTER DELETE ON main.completions "
-    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (OLD.task_id); END",
-    "CREATE TEMP TRIGGER IF NOT EXISTS mirror_data AFTER UPDATE OF data ON main.tasks WHEN NEW.completions > 0 "
-    "BEGIN INSERT OR IGNORE INTO completions_to_mirror VALUES (NEW.id); END",
-)
-_MIRROR_OFF = (
-    "DROP TRIGGER IF EXISTS temp.mirror_added",
-    "DROP TRIGGER IF EXISTS temp.mirror_changed",
-    "DROP TRIGGER IF EXISTS temp.mirror_deleted",
-    "DROP TRIGGER IF EXISTS temp.mirror_data",
-    "DROP TABLE IF EXISTS temp.completions_to_mirror",
-)
+# A task names a file of a listed folder by the folder's root id: /data/folder/<root id>/<path>.
+FOLDER_URL = "/data/folder/"
+# The target storage type whose folder mirrors every labeled task's completions.
+COMPLETIONS_FOLDER = "completions-folder"
 
 # A packed file is copied into its blob this many bytes at a time.
 _COPY_CHUNK = 1 << 20
@@ -67,10 +42,11 @@ def record_source_file(conn, task_id, source):
          *_check_row(source.check)))
 
 
-class MediaStore:
+class FolderStore:
     """Methods use self._read() and self._write() of ProjectStore."""
 
     _completions_folder = None
+    # What went wrong writing the completions folder, as its mirror (lsdesk.folders.completions_folder) reports it.
     completions_folder_error = None
 
     # -- media roots ---------------------------------------------------------------------
@@ -272,54 +248,44 @@ class MediaStore:
                 self._follow_target(conn, storage)
 
     def _open_media(self):
-        """Start mirroring completions when the file's target is a completions folder."""
+        """Start tracking changed tasks when the file's target is a completions folder."""
         row = self._writer.execute("SELECT value FROM settings WHERE key = 'target'").fetchone()
         self._follow_target(self._writer, json.loads(row[0]) if row else None)
 
     def _follow_target(self, conn, storage):
         mirror = storage is not None and storage.get("type") == COMPLETIONS_FOLDER
-        for statement in _MIRROR_ON if mirror else _MIRROR_OFF:
-            conn.execute(statement)
+        self._track_changed_tasks(conn, mirror)
         self._completions_folder = storage["path"] if mirror else None
-        self.completions_folder_error = None
+
+    def completions_folder(self):
+        """The folder the target storage mirrors completions to, or None."""
+        return self._completions_folder
 
     def queue_labeled_tasks(self, after, limit):
-        """Rewrite the completions files of up to `limit` labeled tasks after id `after`; returns
-        their ids (the files are written when the write ends)."""
+        """Note up to `limit` labeled tasks after id `after` as changed, so the after-commit listeners
+        rewrite their completions files; returns their ids."""
         with self._write() as conn:
             ids = [row[0] for row in conn.execute(
                 "SELECT id FROM tasks WHERE completions > 0 AND id > ? ORDER BY id LIMIT ?", (after, limit))]
-            conn.executemany("INSERT OR IGNORE INTO temp.completions_to_mirror VALUES (?)", [(i,) for i in ids])
+            conn.executemany("INSERT OR IGNORE INTO temp.changed_tasks VALUES (?)", [(i,) for i in ids])
         return ids
 
-    def _mirror_completions(self, conn):
-        """After a commit: rewrite the completions files of the tasks it changed (the lock is held,
-        so files follow the order of writes). A folder that fails keeps its tasks queued for the
-        next write; the annotator's work is safe in the project file either way."""
-        folder = self._completions_folder
-        if folder is None:
-            return
-        while True:
-            ids = [row[0] for row in conn.execute(
-                "SELECT task_id FROM temp.completions_to_mirror ORDER BY task_id LIMIT ?", (_MIRROR_BATCH,))]
-            if not ids:
-                self.completions_folder_error = None
-                return
-            try:
-                for task_id, text in _completions_files(conn, ids).items():
-                    if text is None:
-                        remove_completions_file(folder, task_id)
-                    else:
-                        write_completions_file(folder, task_id, text)
-            except OSError as error:
-                self.completions_folder_error = f"Could not write completions to {folder}: {error}"
-                log.warning("%s", self.completions_folder_error)
-                return
-            except Exception:  # the write is committed: a failing mirror must not fail it
-                self.completions_folder_error = f"Could not write completions to {folder}; the log has the details"
-                log.exception("writing completions to %s failed", folder)
-                return
-            conn.executemany("DELETE FROM temp.completions_to_mirror WHERE task_id = ?", [(i,) for i in ids])
+    def task_completions(self, ids):
+        """{task id: (data, [its completions as the API shows them])} of those of `ids` that have completions."""
+        marks = ",".join("?" * len(ids))
+        completions = {}
+        with self._read() as conn:
+            for completion_id, task_id, body, was_cancelled, created_at, updated_at in conn.execute(
+                    "SELECT id, task_id, body, was_cancelled, created_at, updated_at FROM completions "
+                    f"WHERE task_id IN ({marks}) ORDER BY id", ids):
+                completion = {"id": completion_id, **json.loads(body),
+                              "created_at": created_at, "updated_at": updated_at}
+                if was_cancelled:
+                    completion["was_cancelled"] = True
+                completions.setdefault(task_id, []).append(completion)
+            return {task_id: (json.loads(data), completions[task_id])
+                    for task_id, data in conn.execute(f"SELECT id, data FROM tasks WHERE id IN ({marks})", ids)
+                    if task_id in completions}
 
 
 def _root_counts(conn, root_id):
@@ -361,21 +327,3 @@ def _drop_unused_blobs(conn, candidates):
     conn.executemany(
         "DELETE FROM blobs WHERE sha256 = ?1 AND NOT EXISTS (SELECT 1 FROM media_files WHERE sha256 = ?1)",
         [(sha256,) for sha256 in candidates - uploaded])
-
-
-def _completions_files(conn, ids):
-    """{task id: its completions file's text, or None when it should have none}."""
-    marks = ",".join("?" * len(ids))
-    texts = dict.fromkeys(ids)
-    completions = {}
-    for completion_id, task_id, body, was_cancelled, created_at, updated_at in conn.execute(
-            "SELECT id, task_id, body, was_cancelled, created_at, updated_at FROM completions "
-            f"WHERE task_id IN ({marks}) ORDER BY id", ids):
-        completion = {"id": completion_id, **json.loads(body), "created_at": created_at, "updated_at": updated_at}
-        if was_cancelled:
-            completion["was_cancelled"] = True
-        completions.setdefault(task_id, []).append(completion)
-    for task_id, data in conn.execute(f"SELECT id, data FROM tasks WHERE id IN ({marks})", ids):
-        if task_id in completions:
-            texts[task_id] = completions_file_text(task_id, json.loads(data), completions[task_id])
-    return texts

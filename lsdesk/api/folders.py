@@ -7,14 +7,14 @@ from pathlib import Path
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, json_response, no_content, param, path_id, read_json, read_json_object
 from lsdesk.api.uploads import media_response
+from lsdesk.folders import forms
+from lsdesk.folders.completions_folder import fill_completions_folder
+from lsdesk.folders.files import folder_file
+from lsdesk.folders.media_check import locate_differences, task_media_problems
+from lsdesk.folders.pack import link_referenced_files, pack_media, unpack_media
+from lsdesk.folders.paths import PathEscapes, PathRefused
+from lsdesk.folders.sync import SyncOptions, sync_folder
 from lsdesk.project_view import current_config
-from lsdesk.storage import forms
-from lsdesk.storage.completions_folder import fill_completions_folder
-from lsdesk.storage.files import folder_file
-from lsdesk.storage.media_check import locate_differences, task_media_problems
-from lsdesk.storage.pack import link_referenced_files, pack_media, unpack_media
-from lsdesk.storage.paths import PathEscapes, PathRefused
-from lsdesk.storage.sync import SyncOptions, sync_folder
 
 
 def _folder_json(root):

@@ -1,0 +1,330 @@
+"""The SQL of tasks: reading them, importing them in one transaction, replacing and deleting them,
+the labeling page's drafts, and the config check against the data (a mixin of ProjectStore)."""
+
+import gc
+import json
+import random
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+
+from lsdesk import settings as defaults
+from lsdesk.store.bookkeeping import (add_key_sets, common_data_keys, delete_completions_of, key_set, refresh_task,
+                                      save_tally, stored_result_schema, tally_labels)
+from lsdesk.store.common import bump, compact_json, insert_prediction_rows, mean_score, now, prediction_row
+from lsdesk.store.completions import completion_row, insert_completion_rows
+from lsdesk.store.folders import record_source_file
+from lsdesk.store.review import all_completions_deleted, completions_added_between, completions_changed
+from lsdesk.store.task_text import load_tasks, task_texts
+
+
+class TaskStore:
+    """Methods use self._read() and self._write() of ProjectStore."""
+
+    # -- the data and the config ---------------------------------------------------------
+
+    def data_keys_in_every_task(self):
+        """The data keys all tasks share, or None when there are no tasks."""
+        with self._read() as conn:
+            return common_data_keys(conn)
+
+    def result_schema(self):
+        """(from_name, to_name, type, label or None) for everything stored completions use."""
+        with self._read() as conn:
+            return stored_result_schema(conn)
+
+    def save_label_config(self, xml, problems_with):
+        """Save a label config unless `problems_with(data keys in every task, result schema)` lists any.
+
+        Both are read in the transaction that saves, so no import or completion can slip in between
+        the check and the save. Returns the problems; the config was saved when there are none.
+        """
+        with self._write() as conn:
+            problems = problems_with(common_data_keys(conn), stored_result_schema(conn))
+            if not problems:
+                conn.executemany(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [("label_config", json.dumps(xml)), ("label_config_updated", "true")])
+        return problems
+
+    # -- reading tasks -----------------------------------------------------------------
+
+    def task(self, task_id):
+        with self._read() as conn:
+            tasks = load_tasks(conn, [task_id])
+        return tasks[0] if tasks else None
+
+    def task_exists(self, task_id):
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone() is not None
+
+    def iter_tasks(self, chunk=1000, selection=None):
+        """Every task (or those of an export's TaskSelection) in id order, read in short snapshots so
+        writers are never held up."""
+        where = selection.where() if selection else "1"
+        last = 0
+        while True:
+            with self._read() as conn:
+                ids = [row[0] for row in conn.execute(
+                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                tasks = load_tasks(conn, ids)
+            if not tasks:
+                return
+            yield from tasks
+            last = ids[-1]
+
+    def iter_labeled_task_texts(self, chunk=2000, selection=None):
+        """JSON text of every task that has completions (or of an export's TaskSelection), in id order, as
+        the JSON export holds it.
+
+        Built from the stored JSON without decoding it, so exporting runs at the speed of reading.
+        """
+        where = selection.where() if selection else "completions > 0"
+        last = 0
+        while True:
+            with self._read() as conn:
+                ids = [row[0] for row in conn.execute(
+                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                texts = task_texts(conn, ids, listed=False)
+            if not texts:
+                return
+            yield from texts
+            last = ids[-1]
+
+    def completed_task_ids(self):
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT id FROM tasks WHERE completions > 0 ORDER BY id")]
+
+    def next_task_id(self, sampling):
+        """The task to label next, or None when every task has a completion."""
+        with self._read() as conn:
+            if sampling.startswith("prediction-score-"):
+                direction = "" if sampling == "prediction-score-min" else " DESC"
+                row = conn.execute(
+                    "SELECT id FROM tasks INDEXED BY tasks_unlabeled_by_score "
+                    "WHERE completions = 0 AND score IS NOT NULL "
+                    f"ORDER BY score{direction}, id{direction} LIMIT 1").fetchone()
+                if row:
+                    return row[0]
+            first = "SELECT id FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0"
+            if sampling == "uniform":
+                # Two sub-selects: SQLite finds min and max by one index seek each only
+                # when a query asks for one of them.
+                low, high = conn.execute(
+                    "SELECT (SELECT min(id) FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0), "
+                    "(SELECT max(id) FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0)").fetchone()
+                if low is None:
+                    return None
+                # Uniform over the id range of unlabeled tasks: a task right after a run
+                # of labeled ones is a little likelier, which a labeler cannot notice and
+                # which keeps this one index look-up at any project size.
+                start = random.randint(low, high)
+                row = conn.execute(f"{first} AND id >= ? ORDER BY id LIMIT 1", (start,)).fetchone()
+                return row[0]
+            row = conn.execute(f"{first} ORDER BY id LIMIT 1").fetchone()
+            return row[0] if row else None
+
+    # -- writing tasks -----------------------------------------------------------------
+
+    def import_tasks(self, tasks):
+        """Store validated tasks ({"data", "meta", "completions", "predictions"}) in one transaction.
+
+        `tasks` may be a generator; if it raises, nothing is stored. Each task row is written
+        with its completion counters already known, so nothing is updated afterwards.
+        """
+        started = now()
+        encode = compact_json
+        with self._write() as conn, _cyclic_gc_paused():
+            first_id = task_id = _next_id(conn, "tasks")
+            insert = _task_insert(_uuid_prefix())
+            rows, completion_rows, prediction_rows = [], [], []
+            key_sets, tally = Counter(), Counter()
+            labeled = completion_count = prediction_count = 0
+            for task in tasks:
+                if "upload" in task:
+                    _store_upload(conn, task["upload"], started)
+                if "source_file" in task:
+                    record_source_file(conn, task_id, task["source_file"])
+                data, meta = task["data"], task.get("meta")
+                key_sets[tuple(data) if type(data) is dict else ()] += 1
+                completions, cancelled, completed_at, score = 0, 0, None, None
+                if task.get("completions"):
+                    for completion in task["completions"]:
+                        row = completion_row(task_id, completion, started)
+                        completion_rows.append(row)
+                        tally_labels(completion["result"], tally, +1)
+                        cancelled += row[3]
+                        completed_at = max(completed_at or row[4], row[4])
+                    completions = len(task["completions"])
+                    completion_count += completions
+                    labeled += 1
+                if task.get("predictions"):
+                    added = [prediction_row(task_id, p, started) for p in task["predictions"]]
+                    prediction_rows += added
+                    prediction_count += len(added)
+                    score = mean_score(row[3] for row in added)
+                rows.append((task_id, encode(data), None if meta is None else encode(meta), started,
+                             completions, cancelled, completed_at, score))
+                task_id += 1
+                if len(rows) >= defaults.IMPORT_BATCH:
+                    _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+            _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+            task_count = task_id - first_id
+            add_key_sets(conn, key_sets)
+            save_tally(conn, tally)
+            bump(conn, tasks=task_count, completed_tasks=labeled, completions=completion_count,
+                  predictions=prediction_count, task_changes=1, label_changes=int(labeled > 0))
+            if labeled:
+                completions_added_between(conn, first_id, task_id - 1)
+        return {
+            "task_count": task_count,
+            "completion_count": completion_count,
+            "prediction_count": prediction_count,
+            "first_id": first_id,
+            "last_id": task_id - 1,
+        }
+
+    def upload(self, name):
+        """(mime type, size, sha256) of an uploaded file, or None."""
+        with self._read() as conn:
+            return conn.execute(
+                "SELECT mime, size, uploads.sha256 FROM uploads JOIN blobs USING (sha256) WHERE name = ?",
+                (name,)).fetchone()
+
+    def read_upload(self, name, start=0, length=None):
+        """Yield the bytes of an uploaded file from `start`, `length` of them (all when None)."""
+        found = self.upload(name)
+        if found is not None:
+            yield from self.read_blob(found[2], start, length)
+
+    def replace_task(self, task_id, task):
+        """Overwrite a task's data and meta, and its completions/predictions when given."""
+        stamp = now()
+        with self._write() as conn:
+            old = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            if old is None:
+                return None
+            add_key_sets(conn, Counter({key_set(json.loads(old[0])): -1, key_set(task["data"]): 1}))
+            conn.execute(
+                "UPDATE tasks SET data = ?, meta = ?, updated_at = ? WHERE id = ?",
+                (compact_json(task["data"]), None if task.get("meta") is None else compact_json(task["meta"]),
+                 stamp, task_id))
+            if "completions" in task:
+                was_labeled = delete_completions_of(conn, task_id)
+                tally = Counter()
+                for completion in task["completions"]:
+                    tally_labels(completion["result"], tally, +1)
+                save_tally(conn, tally)
+                insert_completion_rows(conn, [completion_row(task_id, c, stamp) for c in task["completions"]])
+                now_labeled = refresh_task(conn, task_id, stamp)
+                bump(conn, completed_tasks=now_labeled - was_labeled, completions=len(task["completions"]),
+                      label_changes=1)
+                completions_changed(conn, task_id)
+            if "predictions" in task:
+                removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
+                added = [prediction_row(task_id, p, stamp) for p in task["predictions"]]
+                insert_prediction_rows(conn, added)
+                conn.execute("UPDATE tasks SET score = ? WHERE id = ?",
+                             (mean_score(row[3] for row in added), task_id))
+                bump(conn, predictions=len(added) - removed)
+        return self.task(task_id)
+
+    def delete_task(self, task_id):
+        with self._write() as conn:
+            row = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            if row is None:
+                return False
+            was_labeled = delete_completions_of(conn, task_id)
+            removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
+            conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
+            conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+            add_key_sets(conn, Counter({key_set(json.loads(row[0])): -1}))
+            bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed, task_changes=1)
+            completions_changed(conn, task_id)
+        return True
+
+    def delete_all_tasks(self):
+        with self._write() as conn:
+            for table in ("tasks", "completions", "predictions", "drafts", "data_key_sets", "result_labels"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("UPDATE counters SET value = 0 WHERE name NOT LIKE '%_changes'")
+            bump(conn, task_changes=1, label_changes=1)
+            all_completions_deleted(conn)
+
+    # -- drafts: the labeling page's unsaved work ---------------------------------------
+
+    def draft(self, task_id):
+        with self._read() as conn:
+            row = conn.execute("SELECT body, updated_at FROM drafts WHERE task_id = ?", (task_id,)).fetchone()
+        return None if row is None else {**json.loads(row[0]), "updated_at": row[1]}
+
+    def save_draft(self, task_id, draft):
+        """Keep a task's unsaved result; False when the task does not exist."""
+        with self._write() as conn:
+            if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO drafts (task_id, body, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (task_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                (task_id, compact_json(draft), now()))
+        return True
+
+    def delete_draft(self, task_id):
+        with self._write() as conn:
+            return conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,)).rowcount > 0
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Imports allocate millions of short-lived objects without cycles; the cyclic collector
+    would walk them again and again (about half the import time) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _next_id(conn, table):
+    """The id SQLite's AUTOINCREMENT will hand out next (we hold the write lock)."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    highest = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    return max(row[0] if row else 0, highest or 0) + 1
+
+
+def _uuid_prefix():
+    """Random first 20 hex digits shared by one import; the task id makes each uuid unique."""
+    hex_digits = uuid.uuid4().hex
+    return f"{hex_digits[:8]}-{hex_digits[8:12]}-4{hex_digits[13:16]}-a{hex_digits[17:20]}-"
+
+
+def _store_upload(conn, upload, stamp):
+    """Keep an uploaded file in the project; the same bytes are stored once under any names."""
+    conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)",
+                 (upload.sha256, len(upload.data), upload.data))
+    conn.execute("INSERT OR IGNORE INTO uploads (name, sha256, mime, created_at) VALUES (?, ?, ?, ?)",
+                 (upload.name, upload.sha256, upload.mime, stamp))
+
+
+def _task_insert(uuid_prefix):
+    """INSERT for rows (id, data, meta, timestamp, completions, cancelled, completed_at, score);
+    SQLite formats each uuid from the prefix and the id."""
+    return (
+        "INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
+        f"completed_at, score) VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)"
+    )
+
+
+def _flush_import(conn, insert, rows, completion_rows, prediction_rows):
+    """Write one batch of an import and empty the lists for the next."""
+    conn.executemany(insert, rows)
+    conn.executemany(
+        "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", completion_rows)
+    insert_prediction_rows(conn, prediction_rows)
+    for batch in (rows, completion_rows, prediction_rows):
+        batch.clear()
