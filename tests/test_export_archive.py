@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from lsdesk.config import parse_config
 from lsdesk.formats.archive import zip_stream
 from lsdesk.formats.export import FORMATS
 from tests.fixtures.export.helpers import case_input
@@ -101,3 +102,25 @@ def test_every_format_zips_into_an_archive_that_reads_back(case, fmt):
         for content in (files, read_back):
             content["result.json"] = content["result.json"].split(b'"date_created"')[0]
     assert read_back == files
+
+
+class _NotAnImage:
+    """Media whose one file reads, but has no image header to tell its size."""
+
+    def read(self, url):
+        return b"plain text, not a picture"
+
+    def filename(self, url):
+        return url.rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("fmt", ["COCO", "VOC"])
+def test_a_task_whose_image_size_is_unknown_is_left_out_with_a_warning_naming_its_url(fmt):
+    config = parse_config('<View><Image name="image" value="$image"/>'
+                          '<RectangleLabels name="label" toName="image"><Label value="Cat"/></RectangleLabels></View>')
+    box = {"id": "b1", "from_name": "label", "to_name": "image", "type": "rectanglelabels",
+           "value": {"x": 10, "y": 10, "width": 20, "height": 20, "rotation": 0, "rectanglelabels": ["Cat"]}}
+    tasks = [{"id": 1, "data": {"image": "/data/upload/notes.jpg"},
+              "completions": [{"id": 1, "result": [box], "created_at": 1, "updated_at": 1}]}]
+    files = {path: b"".join(chunks) for path, chunks in FORMATS[fmt].files(iter(tasks), config, _NotAnImage())}
+    assert files["warnings.txt"] == b"task 1: left out, the size of /data/upload/notes.jpg could not be read\n"
