@@ -121,3 +121,35 @@ def test_keeping_the_newer_edit_or_saving_the_completion_clears_the_flag(edited_
     assert api.get("/api/project/disagreements").json == {"total": 0, "tasks": []}
     assert api.get(f"/api/tasks/{task_id}/completions/{completion_id}/versions").json["conflict"] is None
     as_annotator(api, "bob")
+
+
+def test_a_completion_edited_in_one_copy_only_comes_in_without_a_conflict(tmp_path):
+    """Ann fixes her own answer (in the second she gave it) and hands Bob a copy; only Bob edits it again.
+    His edit comes in as the newer with no choice to make, and a later merge of Ann's unchanged copy
+    into the result changes nothing."""
+    with Server(tmp_path / "workspace") as server:
+        api = server.client
+        as_annotator(api, "ann")
+        api.post("/api/project", json={"desc": "shared"})
+        api.post("/api/project/config", json={"label_config": TEXT_CONFIG})
+        [task_id] = api.post("/api/project/import", json=[{"text": "t1"}]).json["new_task_ids"]
+        completion_id = api.post(f"/api/tasks/{task_id}/completions", json={"result": choice("Positive")}).json["id"]
+        edit(api, task_id, completion_id, "Negative")
+        ann, bob = tmp_path / "ann.lsdesk", tmp_path / "bob.lsdesk"
+        shutil.copy(api.get("/api/project").json["path"], ann)
+        shutil.copy(ann, bob)
+        open_file(api, bob)
+        as_annotator(api, "bob")
+        edit(api, task_id, completion_id, "Positive")
+
+        for a, b, name in ((ann, bob, "merged.lsdesk"), (tmp_path / "merged.lsdesk", ann, "again.lsdesk")):
+            open_file(api, a)
+            answer = api.post("/api/projects/merge", json={"other": str(b), "output": str(tmp_path / name)})
+            assert answer.status == 201, answer
+            assert (answer.json["report"]["completions"]["edited_on_both"], answer.json["report"]["conflicts"]) == (0, 0)
+            [completion] = api.get(f"/api/tasks/{task_id}").json["completions"]
+            assert (completion["result"], completion["completed_by"], completion["updated_by"]) == (
+                choice("Positive"), "ann", "bob")
+            assert api.get("/api/project/disagreements").json == {"total": 0, "tasks": []}
+        versions = api.get(f"/api/tasks/{task_id}/completions/{completion_id}/versions").json["versions"]
+        assert [(v["result"], v["updated_by"]) for v in versions] == [(choice("Negative"), "ann")]

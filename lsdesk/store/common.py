@@ -1,11 +1,19 @@
 """What every part of the store shares: timestamps, the compact JSON stored in the file, the
 project counters, and how a prediction row is written."""
 
+import hashlib
 import json
 import time
 import uuid
 
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def completion_state(body, was_cancelled):
+    """A short hash of a completion's saved state (its body text and whether it was cancelled): each edit
+    keeps the one it replaces, so a merge can tell whether one copy's completion is an earlier state of
+    the other's."""
+    return hashlib.sha256(f"{int(was_cancelled)}:{body}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def now():

@@ -7,12 +7,14 @@ from collections import Counter
 from datetime import datetime
 
 from lsdesk.store.bookkeeping import delete_completions_of, is_labeled, refresh_task, save_tally, tally_labels
-from lsdesk.store.common import bump, compact_json, now
+from lsdesk.store.common import bump, compact_json, completion_state, now
 from lsdesk.store.review import all_completions_deleted, completions_changed, conflict_settled, keep_one_ground_truth
 from lsdesk.store.task_text import COMPLETION_COLUMNS, completion_text
 
 # Keys of a completion the server owns; a client's copies of them are dropped.
 _SERVER_COMPLETION_KEYS = {"id", "created_at", "updated_at", "was_cancelled", "skipped"}
+# An edit keeps the state it replaces (completion_state of the old body): see the `earlier` column.
+_KEEP_EARLIER = "earlier = json_insert(coalesce(earlier, '[]'), '$[#]', ?)"
 
 _LAST_SHOWN_SECOND = 253_402_128_000  # 9999-12-30 00:00 UTC
 
@@ -59,8 +61,9 @@ class CompletionStore:
                 body["updated_by"] = updated_by
             save_tally(conn, tally_labels(body["result"], tally, +1))
             conn.execute(
-                "UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
-                (compact_json(body), row[1] if cancelled is None else int(cancelled), stamp, completion_id))
+                f"UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ?, {_KEEP_EARLIER} WHERE id = ?",
+                (compact_json(body), row[1] if cancelled is None else int(cancelled), stamp,
+                 completion_state(*row), completion_id))
             conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
             refresh_task(conn, task_id, stamp)
             bump(conn, label_changes=1)
@@ -90,8 +93,8 @@ class CompletionStore:
                              "VALUES (?, ?, ?, ?, ?)", (completion_id, task_id, *current))
                 conn.execute("DELETE FROM completion_versions WHERE id = ?", (version_id,))
                 # Choosing is the latest word on it: a later merge keeps this edit over the copies' older ones.
-                conn.execute("UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ? WHERE id = ?",
-                             (*chosen, stamp, completion_id))
+                conn.execute(f"UPDATE completions SET body = ?, was_cancelled = ?, updated_at = ?, {_KEEP_EARLIER} "
+                             "WHERE id = ?", (*chosen, stamp, completion_state(*current[:2]), completion_id))
                 tally = tally_labels(json.loads(current[0])["result"], Counter(), -1)
                 save_tally(conn, tally_labels(json.loads(chosen[0])["result"], tally, +1))
                 refresh_task(conn, task_id, stamp)

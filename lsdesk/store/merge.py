@@ -19,7 +19,7 @@ from lsdesk.config import ConfigInvalid
 from lsdesk.config.compare import ConfigConflict, merged_config_side
 from lsdesk.errors import LsdeskError
 from lsdesk.store.bookkeeping import add_key_sets, key_set, save_tally, tally_labels
-from lsdesk.store.common import bump
+from lsdesk.store.common import bump, completion_state
 from lsdesk.store.folders import FOLDER_URL
 from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh_disagreements
 from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version
@@ -76,6 +76,7 @@ def _merge_into(a_path, b_path, output, copy_a, names):
             conn.execute("PRAGMA synchronous = OFF")
             conn.execute("PRAGMA cache_size = -8000")  # KiB: memory stays flat at any size
             conn.execute("ATTACH DATABASE ? AS b", (_read_only_uri(b_path),))
+            conn.create_function("completion_state", 2, completion_state, deterministic=True)
             conn.execute("BEGIN IMMEDIATE")
             report = _merge(conn, config_side, b_settings)
             conn.execute("COMMIT")
@@ -235,14 +236,23 @@ def _map_completions(conn):
     conn.execute("CREATE TEMP TABLE a_completions (uuid TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID")
     conn.execute("INSERT OR IGNORE INTO temp.a_completions SELECT uuid, id FROM main.completions")
     conn.execute("CREATE TEMP TABLE completion_map (b_id INTEGER PRIMARY KEY, id INTEGER NOT NULL, "
-                 "task_id INTEGER NOT NULL, added INTEGER NOT NULL, winner TEXT)")
+                 "task_id INTEGER NOT NULL, added INTEGER NOT NULL, winner TEXT, both_edited INTEGER)")
+    # A side whose earlier states hold the other side's state edited on from it: it wins with no conflict.
+    # Otherwise both copies edited the completion: the one updated last wins and the task waits for a choice.
     conn.execute(
         "INSERT INTO temp.completion_map "
-        "SELECT bc.id, coalesce(ac.id, ? - 1 + row_number() OVER (PARTITION BY ac.id IS NULL ORDER BY bc.id)), "
-        "m.id, ac.id IS NULL, CASE WHEN ac.id IS NULL OR (c.body = bc.body AND c.was_cancelled = bc.was_cancelled) "
-        "THEN NULL WHEN bc.updated_at > c.updated_at THEN 'b' ELSE 'a' END "
+        "SELECT b_id, id, task_id, added, CASE WHEN same THEN NULL WHEN b_from_a THEN 'b' WHEN a_from_b THEN 'a' "
+        "WHEN b_stamp > a_stamp THEN 'b' ELSE 'a' END, NOT same AND NOT b_from_a AND NOT a_from_b FROM ("
+        "SELECT bc.id AS b_id, m.id AS task_id, ac.id IS NULL AS added, "
+        "coalesce(ac.id, ? - 1 + row_number() OVER (PARTITION BY ac.id IS NULL ORDER BY bc.id)) AS id, "
+        "ac.id IS NULL OR (c.body = bc.body AND c.was_cancelled = bc.was_cancelled) AS same, "
+        "EXISTS (SELECT 1 FROM json_each(coalesce(bc.earlier, '[]')) "
+        "WHERE value = completion_state(c.body, c.was_cancelled)) AS b_from_a, "
+        "EXISTS (SELECT 1 FROM json_each(coalesce(c.earlier, '[]')) "
+        "WHERE value = completion_state(bc.body, bc.was_cancelled)) AS a_from_b, "
+        "bc.updated_at AS b_stamp, c.updated_at AS a_stamp "
         "FROM b.completions AS bc JOIN temp.task_map AS m ON m.b_id = bc.task_id "
-        "LEFT JOIN temp.a_completions AS ac ON ac.uuid = bc.uuid LEFT JOIN main.completions AS c ON c.id = ac.id",
+        "LEFT JOIN temp.a_completions AS ac ON ac.uuid = bc.uuid LEFT JOIN main.completions AS c ON c.id = ac.id)",
         (_next_id(conn, "completions"),))
     conn.execute("INSERT OR IGNORE INTO temp.touched SELECT task_id FROM temp.completion_map "
                  "WHERE added OR winner = 'b'")
@@ -324,10 +334,11 @@ def _copy_folders(conn):
 
 
 def _merge_completions(conn):
-    """Insert B's new completions, settle those edited on both sides; returns how many were."""
+    """Insert B's new completions, settle those that differ (the older side becomes a version); returns how
+    many were edited in both copies."""
     conn.execute(
-        "INSERT INTO main.completions (id, uuid, task_id, body, was_cancelled, created_at, updated_at) "
-        "SELECT cm.id, bc.uuid, cm.task_id, bc.body, bc.was_cancelled, bc.created_at, bc.updated_at "
+        "INSERT INTO main.completions (id, uuid, task_id, body, was_cancelled, created_at, updated_at, earlier) "
+        "SELECT cm.id, bc.uuid, cm.task_id, bc.body, bc.was_cancelled, bc.created_at, bc.updated_at, bc.earlier "
         "FROM temp.completion_map AS cm JOIN b.completions AS bc ON bc.id = cm.b_id WHERE cm.added ORDER BY cm.id")
     # B's own older versions, unless A already keeps the same one.
     conn.execute(
@@ -336,26 +347,41 @@ def _merge_completions(conn):
         "JOIN temp.completion_map AS cm ON cm.b_id = v.completion_id WHERE NOT EXISTS (SELECT 1 FROM "
         "main.completion_versions AS x WHERE x.completion_id = cm.id AND x.updated_at = v.updated_at "
         "AND x.body = v.body) ORDER BY v.id")
-    # The side updated earlier becomes a version of the completion.
+    # The side updated earlier becomes a version of the completion, unless it was edited in one copy
+    # only and that version is already kept (a copy merged again).
+    kept = ("(cm.both_edited OR NOT EXISTS (SELECT 1 FROM main.completion_versions AS x WHERE x.completion_id "
+            "= cm.id AND x.body = {side}.body AND x.was_cancelled = {side}.was_cancelled))")
     conn.execute(
         "INSERT INTO main.completion_versions (completion_id, task_id, body, was_cancelled, updated_at) "
         "SELECT cm.id, cm.task_id, bc.body, bc.was_cancelled, bc.updated_at FROM temp.completion_map AS cm "
-        "JOIN b.completions AS bc ON bc.id = cm.b_id WHERE cm.winner = 'a' ORDER BY cm.id")
+        f"JOIN b.completions AS bc ON bc.id = cm.b_id WHERE cm.winner = 'a' AND {kept.format(side='bc')} "
+        "ORDER BY cm.id")
     conn.execute(
         "INSERT INTO main.completion_versions (completion_id, task_id, body, was_cancelled, updated_at) "
         "SELECT cm.id, cm.task_id, c.body, c.was_cancelled, c.updated_at FROM temp.completion_map AS cm "
-        "JOIN main.completions AS c ON c.id = cm.id WHERE cm.winner = 'b' ORDER BY cm.id")
+        f"JOIN main.completions AS c ON c.id = cm.id WHERE cm.winner = 'b' AND {kept.format(side='c')} "
+        "ORDER BY cm.id")
+    # The merged completion descends from both sides: it keeps the earlier states of each and the loser's.
+    conn.execute(
+        "UPDATE main.completions SET earlier = (SELECT json_group_array(value) FROM ("
+        "SELECT value FROM json_each(coalesce(completions.earlier, '[]')) "
+        "UNION SELECT value FROM json_each(coalesce(bc.earlier, '[]')) "
+        "UNION SELECT CASE cm.winner WHEN 'b' THEN completion_state(completions.body, completions.was_cancelled) "
+        "ELSE completion_state(bc.body, bc.was_cancelled) END)) "
+        "FROM temp.completion_map AS cm JOIN b.completions AS bc ON bc.id = cm.b_id "
+        "WHERE cm.winner IS NOT NULL AND completions.id = cm.id")
     conn.execute(
         "UPDATE main.completions SET body = bc.body, was_cancelled = bc.was_cancelled, updated_at = bc.updated_at "
         "FROM temp.completion_map AS cm JOIN b.completions AS bc ON bc.id = cm.b_id "
         "WHERE cm.winner = 'b' AND completions.id = cm.id")
-    # Each waits for someone to choose between the two edits; the older is the version kept last.
+    # Each edited in both copies waits for someone to choose between the two edits; the older is the
+    # version kept last.
     record_conflicts(conn, conn.execute(
         "SELECT cm.id, cm.task_id, v.id, c.body, v.body FROM temp.completion_map AS cm "
         "JOIN main.completions AS c ON c.id = cm.id JOIN main.completion_versions AS v ON v.id = "
         "(SELECT max(id) FROM main.completion_versions WHERE completion_id = cm.id) "
-        "WHERE cm.winner IS NOT NULL ORDER BY cm.id").fetchall())
-    return conn.execute("SELECT count(*) FROM temp.completion_map WHERE winner IS NOT NULL").fetchone()[0]
+        "WHERE cm.both_edited ORDER BY cm.id").fetchall())
+    return conn.execute("SELECT count(*) FROM temp.completion_map WHERE both_edited").fetchone()[0]
 
 
 def _refresh_task_columns(conn, task_ids):

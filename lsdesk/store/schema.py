@@ -182,6 +182,10 @@ CREATE TABLE completion_conflicts (
     editors TEXT NOT NULL
 );
 CREATE INDEX completion_conflicts_by_task ON completion_conflicts (task_id);
+-- The states a completion had before each of its edits (a JSON list of completion_state hashes), so a
+-- merge tells a completion edited in one copy (the other copy's state is among its earlier ones) from one
+-- edited in both.
+ALTER TABLE completions ADD COLUMN earlier TEXT;
 -- The tasks every export holds by default (a completion that was not cancelled), read in id order.
 CREATE INDEX tasks_labeled ON tasks (id) WHERE completions > cancelled;
 """
