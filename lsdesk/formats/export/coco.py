@@ -6,10 +6,9 @@ from datetime import datetime
 
 from lsdesk.formats.export.categories import Categories
 from lsdesk.formats.export.coco_keypoints import keypoint_annotation, keypoint_category, keypoint_controls
-from lsdesk.formats.export.files import ExportWarnings, MediaFolder, readable_images
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder, image_size, readable_images
 from lsdesk.formats.export.geometry import (
-    first_dimensions, image_dimensions, is_rectangle, pixel_box, polygon_points, rectangle_area, rectangle_corners,
-    shoelace_area,
+    image_dimensions, is_rectangle, pixel_box, polygon_points, rectangle_area, rectangle_corners, shoelace_area,
 )
 from lsdesk.formats.export.items import IMAGE_REGION_CONTROLS, chosen_items, first_object_key, labels_of
 
@@ -35,12 +34,10 @@ def files(tasks, config, media):
             if data is not None:
                 yield file.path, [data]
             values = item.values()
-            width, height = first_dimensions(values)
-            if width is None and file.info:
-                width, height = file.info[:2]
-            if width is None:
-                warnings.add(f"task {item.task_id}: left out, the size of {file.url} could not be read")
+            size = image_size(values, file, item.task_id, warnings)
+            if size is None:
                 continue
+            width, height = size
             image_id = images.count
             images.add({"width": width, "height": height, "id": image_id, "file_name": file.path})
             found = [_annotation(value, width, height, categories) for value in values]

@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
+from lsdesk.formats.export.geometry import first_dimensions
 from lsdesk.formats.images import HEAD_BYTES, image_info
 
 
@@ -149,6 +150,18 @@ def readable_images(items, key, folder, warnings):
             warnings.unreadable_media(item.task_id, url)
             continue
         yield item, file, data
+
+
+def image_size(values, file, task_id, warnings):
+    """(width, height) of a task's image: as its results state it, else as read from the file; None, with a
+    warning that the task is left out, when neither knows."""
+    width, height = first_dimensions(values)
+    if width is None and file.info:
+        width, height = file.info[:2]
+    if width is None:
+        warnings.add(f"task {task_id}: left out, the size of {file.url} could not be read")
+        return None
+    return width, height
 
 
 class ExportWarnings:

@@ -2,8 +2,10 @@
 
 import re
 
-from lsdesk.formats.export.files import ExportWarnings, MediaFolder, NameRegistry, readable_images, stem_of
-from lsdesk.formats.export.geometry import first_dimensions, is_rectangle, nearest_pixel, pixel_box
+from lsdesk.formats.export.files import (
+    ExportWarnings, MediaFolder, NameRegistry, image_size, readable_images, stem_of,
+)
+from lsdesk.formats.export.geometry import is_rectangle, nearest_pixel, pixel_box
 from lsdesk.formats.export.items import chosen_items, first_object_key
 
 _BOX_CONTROLS = {"RectangleLabels", "Rectangle", "Labels"}
@@ -23,12 +25,10 @@ def files(tasks, config, media):
             values = item.values()
             if not values:
                 continue
-            width, height = first_dimensions(values)
-            if width is None and file.info:
-                width, height = file.info[:2]
-            if width is None:
-                warnings.add(f"task {item.task_id}: left out, the size of {file.url} could not be read")
+            size = image_size(values, file, item.task_id, warnings)
+            if size is None:
                 continue
+            width, height = size
             depth = file.info[2] if file.info else 3
             name, _new = xml_names.claim(stem_of(file.name) + ".xml", item.task_id)
             text = annotation_xml(file.name, item.annotator(""), width, height, depth, _boxes(values, width, height))
