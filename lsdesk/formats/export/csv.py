@@ -57,13 +57,7 @@ def record(item):
         row[name] = pretty if isinstance(pretty, str) else compact_json(pretty)
     for name, value in item.data.items():
         row[name] = compact_json(value) if isinstance(value, (dict, list)) else value
-    row["annotator"] = item.annotator()
-    row["annotation_id"] = item.get("id")
-    row["created_at"] = item.get("created_at")
-    row["updated_at"] = item.get("updated_at")
-    row["lead_time"] = item.get("lead_time")
-    if "agreement" in item.task:
-        row["agreement"] = item.task["agreement"]
+    row.update(item.completion_fields())
     return row
 
 

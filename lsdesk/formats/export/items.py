@@ -45,6 +45,16 @@ class Item:
             return who
         return str(who)
 
+    def completion_fields(self, keep_int=False):
+        """What the flat formats (CSV, TSV, JSON_MIN) write after the data and the controls: who made the
+        completion, its id, when and how long, and the task's agreement when it has one."""
+        fields = {"annotator": self.annotator(keep_int=keep_int), "annotation_id": self.get("id"),
+                  "created_at": self.get("created_at"), "updated_at": self.get("updated_at"),
+                  "lead_time": self.get("lead_time")}
+        if "agreement" in self.task:
+            fields["agreement"] = self.task["agreement"]
+        return fields
+
     def values(self):
         """Every value of every control, control by control."""
         return [value for values in self.outputs.values() for value in values]

@@ -26,13 +26,7 @@ def record(item):
         out["id"] = item.task_id
     for name, values in item.outputs.items():
         out[name] = prettify(values)
-    out["annotator"] = item.annotator(keep_int=True)
-    out["annotation_id"] = item.get("id")
-    out["created_at"] = item.get("created_at")
-    out["updated_at"] = item.get("updated_at")
-    out["lead_time"] = item.get("lead_time")
-    if "agreement" in item.task:
-        out["agreement"] = item.task["agreement"]
+    out.update(item.completion_fields(keep_int=True))
     return out
 
 
