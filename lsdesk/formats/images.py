@@ -43,47 +43,41 @@ def _png(head):
 
 
 def _jpeg(head):
-    if not head.startswith(b"\xff\xd8"):
-        return None
-    at = 2
-    while at + 4 <= len(head):
-        if head[at] != 0xFF:
-            return None
-        marker = head[at + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            at += 1
-            continue
-        if marker in _JPEG_BARE_MARKERS:
-            at += 2
-            continue
-        (length,) = struct.unpack(">H", head[at + 2:at + 4])
+    for at, marker, length in _jpeg_segments(head):
         if marker in _JPEG_FRAME_MARKERS:
             height, width, components = struct.unpack(">HHB", head[at + 5:at + 10])
             return width, height, components
-        if marker == 0xD9 or length < 2:
+        if length < 2:
             return None
-        at += 2 + length
     return None
 
 
 def jpeg_scan_offset(head):
     """Where a JPEG's first scan (SOS segment) starts in `head`, or None when it is not there."""
+    for at, marker, _length in _jpeg_segments(head):
+        if marker == 0xDA:
+            return at
+    return None
+
+
+def _jpeg_segments(head):
+    """(offset, marker, length) of each JPEG segment that has a length field, in file order, up to the end of
+    `head` or the first byte that is not a marker; nothing when `head` is not a JPEG."""
     if not head.startswith(b"\xff\xd8"):
-        return None
+        return
     at = 2
     while at + 4 <= len(head):
         if head[at] != 0xFF:
-            return None
+            return
         marker = head[at + 1]
-        if marker == 0xFF:
+        if marker == 0xFF:  # fill byte before a marker
             at += 1
-        elif marker in _JPEG_BARE_MARKERS:
+        elif marker in _JPEG_BARE_MARKERS:  # EOI (D9) among them
             at += 2
-        elif marker == 0xDA:
-            return at
         else:
-            at += 2 + struct.unpack(">H", head[at + 2:at + 4])[0]
-    return None
+            (length,) = struct.unpack(">H", head[at + 2:at + 4])
+            yield at, marker, length
+            at += 2 + length
 
 
 def _gif(head):
