@@ -6,7 +6,7 @@ from datetime import datetime
 
 from lsdesk.formats.export.categories import Categories
 from lsdesk.formats.export.coco_keypoints import keypoint_annotation, keypoint_category, keypoint_controls
-from lsdesk.formats.export.files import ExportWarnings, MediaFolder, image_size, readable_images
+from lsdesk.formats.export.files import ExportWarnings, MediaFolder, readable_images, task_image_size
 from lsdesk.formats.export.geometry import (
     image_dimensions, is_rectangle, pixel_box, polygon_points, rectangle_area, rectangle_corners, shoelace_area,
 )
@@ -34,7 +34,7 @@ def files(tasks, config, media):
             if data is not None:
                 yield file.path, [data]
             values = item.values()
-            size = image_size(values, file, item.task_id, warnings)
+            size = task_image_size(values, file, item.task_id, warnings)
             if size is None:
                 continue
             width, height = size

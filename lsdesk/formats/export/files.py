@@ -152,7 +152,7 @@ def readable_images(items, key, folder, warnings):
         yield item, file, data
 
 
-def image_size(values, file, task_id, warnings):
+def task_image_size(values, file, task_id, warnings):
     """(width, height) of a task's image: as its results state it, else as read from the file; None, with a
     warning that the task is left out, when neither knows."""
     width, height = first_dimensions(values)

@@ -3,7 +3,7 @@
 import re
 
 from lsdesk.formats.export.files import (
-    ExportWarnings, MediaFolder, NameRegistry, image_size, readable_images, stem_of,
+    ExportWarnings, MediaFolder, NameRegistry, readable_images, stem_of, task_image_size,
 )
 from lsdesk.formats.export.geometry import is_rectangle, nearest_pixel, pixel_box
 from lsdesk.formats.export.items import chosen_items, first_object_key
@@ -25,7 +25,7 @@ def files(tasks, config, media):
             values = item.values()
             if not values:
                 continue
-            size = image_size(values, file, item.task_id, warnings)
+            size = task_image_size(values, file, item.task_id, warnings)
             if size is None:
                 continue
             width, height = size
