@@ -9,7 +9,7 @@ from datetime import datetime
 from lsdesk.store.bookkeeping import delete_completions_of, is_labeled, refresh_task, save_tally, tally_labels
 from lsdesk.store.common import bump, compact_json, completion_state, now
 from lsdesk.store.review import all_completions_deleted, completions_changed, conflict_settled, keep_one_ground_truth
-from lsdesk.store.task_text import COMPLETION_COLUMNS, completion_text
+from lsdesk.store.task_text import load_completion
 
 # Keys of a completion the server owns; a client's copies of them are dropped.
 _SERVER_COMPLETION_KEYS = {"id", "created_at", "updated_at", "was_cancelled", "skipped"}
@@ -71,8 +71,7 @@ class CompletionStore:
                 keep_one_ground_truth(conn, task_id, completion_id)
             conflict_settled(conn, completion_id)
             completions_changed(conn, task_id)
-            return json.loads(completion_text(conn.execute(
-                f"SELECT {COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))
+            return load_completion(conn, completion_id)
 
     def resolve_conflict(self, task_id, completion_id, version_id=None):
         """Settle a completion both copies of a merge edited: keep its edit (version_id None) or take back
@@ -101,8 +100,7 @@ class CompletionStore:
                 bump(conn, label_changes=1)
             conflict_settled(conn, completion_id)
             completions_changed(conn, task_id)
-            return json.loads(completion_text(conn.execute(
-                f"SELECT {COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()))
+            return load_completion(conn, completion_id)
 
     def delete_completion(self, task_id, completion_id):
         stamp = now()

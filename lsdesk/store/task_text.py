@@ -8,7 +8,7 @@ from functools import lru_cache
 from lsdesk.store.common import batches
 
 _TASK_COLUMNS = "id, data, meta, completions, cancelled, completed_at"
-COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, created_at, updated_at"
+_COMPLETION_COLUMNS = "id, task_id, body, was_cancelled, created_at, updated_at"
 _PREDICTION_COLUMNS = "id, task_id, body, created_at"
 
 
@@ -30,8 +30,8 @@ def task_texts(conn, ids, listed):
         for row in conn.execute(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE id IN ({marks})", chunk):
             rows[row[0]] = row
         for row in conn.execute(
-                f"SELECT {COMPLETION_COLUMNS} FROM completions WHERE task_id IN ({marks}) ORDER BY id", chunk):
-            completions.setdefault(row[1], []).append(completion_text(row))
+                f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE task_id IN ({marks}) ORDER BY id", chunk):
+            completions.setdefault(row[1], []).append(_completion_text(row))
         for row in conn.execute(
                 f"SELECT {_PREDICTION_COLUMNS} FROM predictions WHERE task_id IN ({marks}) ORDER BY id", chunk):
             predictions.setdefault(row[1], []).append(_prediction_text(row))
@@ -42,6 +42,12 @@ def task_texts(conn, ids, listed):
 def load_tasks(conn, ids):
     """Tasks as the API shows them, in the order of `ids`, with completions and predictions."""
     return [json.loads(text) for text in task_texts(conn, ids, listed=True)]
+
+
+def load_completion(conn, completion_id):
+    """A completion as the API shows it."""
+    row = conn.execute(f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE id = ?", (completion_id,)).fetchone()
+    return json.loads(_completion_text(row))
 
 
 def _task_text(row, completions, predictions, listed):
@@ -56,7 +62,7 @@ def _task_text(row, completions, predictions, listed):
     return text + "}"
 
 
-def completion_text(row):
+def _completion_text(row):
     """{"id", <what the client sent>, "created_at", "updated_at"[, "was_cancelled"]} as JSON text."""
     completion_id, _task_id, body, was_cancelled, created_at, updated_at = row
     fields = body[1:-1]
