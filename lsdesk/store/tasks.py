@@ -63,16 +63,7 @@ class TaskStore:
         """Every task (or those of an export's TaskSelection) in id order, read in short snapshots so
         writers are never held up."""
         where = selection.where() if selection else "1"
-        last = 0
-        while True:
-            with self._read() as conn:
-                ids = [row[0] for row in conn.execute(
-                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
-                tasks = load_tasks(conn, ids)
-            if not tasks:
-                return
-            yield from tasks
-            last = ids[-1]
+        yield from self._by_id_chunks(where, chunk, load_tasks)
 
     def iter_labeled_task_texts(self, chunk=2000, selection=None):
         """JSON text of every task that has completions (or of an export's TaskSelection), in id order, as
@@ -81,15 +72,19 @@ class TaskStore:
         Built from the stored JSON without decoding it, so exporting runs at the speed of reading.
         """
         where = selection.where() if selection else "completions > 0"
+        yield from self._by_id_chunks(where, chunk, lambda conn, ids: task_texts(conn, ids, listed=False))
+
+    def _by_id_chunks(self, where, chunk, load):
+        """What `load(conn, ids)` makes of the tasks matching `where`, in id order, `chunk` ids per snapshot."""
         last = 0
         while True:
             with self._read() as conn:
                 ids = [row[0] for row in conn.execute(
                     f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
-                texts = task_texts(conn, ids, listed=False)
-            if not texts:
+                loaded = load(conn, ids)
+            if not loaded:
                 return
-            yield from texts
+            yield from loaded
             last = ids[-1]
 
     def completed_task_ids(self):
