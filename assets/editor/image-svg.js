@@ -14,3 +14,9 @@ export const square = (x, y, name, s) => svg("rect", { x: x - s, y: y - s, width
 
 // A round handle (a polygon's point, a rotation knob).
 export const knob = (x, y, name, s) => svg("circle", { cx: x, cy: y, r: s * 1.25, "data-handle": name, class: `lsd-handle lsd-handle-${name}` });
+
+// A rotation knob on its stem, rising 24 screen pixels above (x, top); `unit` is natural pixels per screen pixel.
+export const rotationKnob = (x, top, s, unit) => [
+  svg("line", { x1: x, y1: top, x2: x, y2: top - 24 * unit, class: "lsd-handle-stem" }),
+  knob(x, top - 24 * unit, "rotate", s),
+];

@@ -1,8 +1,9 @@
 // Ellipses on an image: drawn by dragging from the centre out, moved, their radii changed by
 // four handles, rotated by a knob.
 
-import { clamp, clampPoint, isNumber, rotate } from "../image-geometry.js";
-import { knob, square, svg } from "../image-svg.js";
+import { clamp, isNumber, rotate } from "../image-geometry.js";
+import { rotationKnob, square, svg } from "../image-svg.js";
+import { beginDraw, createOnRelease } from "./drag.js";
 
 export default {
   name: "ellipse",
@@ -31,8 +32,7 @@ export default {
   handles(g, region, s, unit) {
     const group = svg("g", { transform: g.r ? `rotate(${g.r} ${g.x} ${g.y})` : null });
     if (region.style.canRotate) {
-      group.append(svg("line", { x1: g.x, y1: g.y - g.ry, x2: g.x, y2: g.y - g.ry - 24 * unit, class: "lsd-handle-stem" }),
-        knob(g.x, g.y - g.ry - 24 * unit, "rotate", s));
+      group.append(...rotationKnob(g.x, g.y - g.ry, s, unit));
     }
     group.append(square(g.x + g.rx, g.y, "rx", s), square(g.x - g.rx, g.y, "rx", s),
       square(g.x, g.y + g.ry, "ry", s), square(g.x, g.y - g.ry, "ry", s));
@@ -55,9 +55,7 @@ export default {
   },
 
   // Creating one: a drag from the centre out.
-  beginCreate(view, event, plan, point, id) {
-    view.begin(event, { type: "draw", plan, color: plan.color, start: point, end: point, target: id });
-  },
+  beginCreate: beginDraw,
 
   // The ellipse of the drag so far, from its start and end in natural pixels.
   drawDrag([sx, sy], [ex, ey], paint) {
@@ -65,16 +63,9 @@ export default {
   },
 
   // A click selects what it hit; a drag makes an ellipse, nothing when it has no area.
-  endDrag(view, g, event) {
-    if (!g.moved) {
-      view.store.select(g.target || null);
-      return;
-    }
-    const start = clampPoint(g.start);
-    const end = clampPoint(view.point(event));
+  endDrag: createOnRelease((start, end) => {
     const radiusX = Math.abs(end.x - start.x);
     const radiusY = Math.abs(end.y - start.y);
-    if (!(radiusX > 0 && radiusY > 0)) return;
-    view.createRegion(g.plan, { x: start.x, y: start.y, radiusX, radiusY, rotation: 0 });
-  },
+    return radiusX > 0 && radiusY > 0 ? { x: start.x, y: start.y, radiusX, radiusY, rotation: 0 } : null;
+  }),
 };

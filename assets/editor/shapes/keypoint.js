@@ -4,6 +4,7 @@
 import { attr } from "../config.js";
 import { clamp, clampPoint, isNumber } from "../image-geometry.js";
 import { svg } from "../image-svg.js";
+import { beginDraw } from "./drag.js";
 
 // A key point's radius in natural pixels: `width` percent of the displayed width, on screen.
 function radius(view, size, unit) {
@@ -54,9 +55,7 @@ export default {
   },
 
   // Creating one: a press; the point is made where it started when the pointer is released.
-  beginCreate(view, event, plan, point, id) {
-    view.begin(event, { type: "draw", plan, color: plan.color, start: point, end: point, target: id });
-  },
+  beginCreate: beginDraw,
 
   endDrag(view, g) {
     const at = clampPoint(g.start);

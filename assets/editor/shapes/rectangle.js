@@ -2,7 +2,8 @@
 // (in the box's own frame when it is rotated), rotated by a knob.
 
 import { clampPoint, isNumber, rotate } from "../image-geometry.js";
-import { knob, square, svg } from "../image-svg.js";
+import { rotationKnob, square, svg } from "../image-svg.js";
+import { beginDraw, createOnRelease } from "./drag.js";
 
 export default {
   name: "rectangle",
@@ -36,8 +37,7 @@ export default {
     const group = svg("g", { transform: g.r ? `rotate(${g.r} ${g.x} ${g.y})` : null, "data-rotation": g.r });
     const { x, y, w, h } = g;
     if (region.style.canRotate) {
-      group.append(svg("line", { x1: x + w / 2, y1: y, x2: x + w / 2, y2: y - 24 * unit, class: "lsd-handle-stem" }),
-        knob(x + w / 2, y - 24 * unit, "rotate", s));
+      group.append(...rotationKnob(x + w / 2, y, s, unit));
     }
     for (const [name, hx, hy] of [["nw", x, y], ["n", x + w / 2, y], ["ne", x + w, y], ["e", x + w, y + h / 2],
       ["se", x + w, y + h], ["s", x + w / 2, y + h], ["sw", x, y + h], ["w", x, y + h / 2]]) {
@@ -112,9 +112,7 @@ export default {
   },
 
   // Creating one: a drag from corner to corner.
-  beginCreate(view, event, plan, point, id) {
-    view.begin(event, { type: "draw", plan, color: plan.color, start: point, end: point, target: id });
-  },
+  beginCreate: beginDraw,
 
   // The box of the drag so far, from its start and end in natural pixels.
   drawDrag([sx, sy], [ex, ey], paint) {
@@ -122,16 +120,10 @@ export default {
   },
 
   // A click selects what it hit; a drag makes a rectangle, nothing when it has no area.
-  endDrag(view, g, event) {
-    if (!g.moved) {
-      view.store.select(g.target || null);
-      return;
-    }
-    const start = clampPoint(g.start);
-    const end = clampPoint(view.point(event));
+  endDrag: createOnRelease((start, end) => {
     const width = Math.abs(end.x - start.x);
     const height = Math.abs(end.y - start.y);
-    if (!(width > 0 && height > 0)) return;
-    view.createRegion(g.plan, { x: Math.min(start.x, end.x), y: Math.min(start.y, end.y), width, height, rotation: 0 });
-  },
+    if (!(width > 0 && height > 0)) return null;
+    return { x: Math.min(start.x, end.x), y: Math.min(start.y, end.y), width, height, rotation: 0 };
+  }),
 };
