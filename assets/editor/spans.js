@@ -1,4 +1,4 @@
-// The span machinery Text, HyperText, Paragraphs and Audio share: loading text, code-point offsets,
+// The span machinery Text, HyperText, Paragraphs and Audio share: the object box, loading text, code-point offsets,
 // word snapping, highlight runs, selection boundaries, and the regions on an object.
 
 import { attr } from "./config.js";
@@ -8,6 +8,22 @@ import { newRegionId } from "./store.js";
 import { regionLabels } from "./targets.js";
 
 // -- loading ---------------------------------------------------------------------------------
+
+// The box of a span object: a content element (span labels hidden when showLabels="false") that
+// `show(content, loaded)` fills once `load()` resolves, or that says the `what` could not be loaded.
+export function spanObject(node, { objectClass, contentClass, what, load, show }) {
+  const box = document.createElement("div");
+  box.className = `lsd-object ${objectClass}`;
+  const content = document.createElement("div");
+  content.className = contentClass;
+  if (attr(node, "showLabels") === "false") content.classList.add("lsd-no-span-labels");
+  box.append(content);
+  load().then((loaded) => show(content, loaded), (error) => {
+    content.classList.add("lsd-load-error");
+    content.textContent = `The ${what} could not be loaded: ${error.message}`;
+  });
+  return { box, content };
+}
 
 // The raw string a Text/HyperText shows: the resolved value (or inline content), fetched when
 // valueType="url", decoded per `encoding`.
@@ -208,7 +224,7 @@ export function unitOffset(container, starts, node, offset, length) {
 }
 
 // The current selection's range when it touches `container` and is not empty, else null.
-export function selectionIn(container) {
+function selectionIn(container) {
   const selection = window.getSelection();
   if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
@@ -228,18 +244,26 @@ export function clearSelection() {
   if (selection) selection.removeAllRanges();
 }
 
-// Listen for the end of a mouse selection (or a click) anywhere; returns nothing, cleans up with the editor.
-export function onSelectionEnd(ctx, handler) {
+// When a mouse selection (or a click) ends anywhere: a selection inside `container` goes to
+// `select(range, armed)` if labels of `objectName` are armed; a click without one selects the span it hit.
+// Cleans up with the editor.
+export function onSelectionEnd(ctx, container, objectName, select) {
   const listener = (event) => {
     if (event.button !== undefined && event.button !== 0) return;
-    handler(event);
+    const range = selectionIn(container);
+    if (!range) {
+      clickSpan(ctx, container, event);
+      return;
+    }
+    const armed = ctx.armedFor(objectName);
+    if (armed.length) select(range, armed);
   };
   document.addEventListener("mouseup", listener);
   ctx.onCleanup(() => document.removeEventListener("mouseup", listener));
 }
 
 // A click (no text selected) on a drawn span selects its region, or unselects it.
-export function clickSpan(ctx, container, event) {
+function clickSpan(ctx, container, event) {
   if (!container.contains(event.target)) return;
   const span = event.target.closest ? event.target.closest(".lsd-span") : null;
   if (span && span.dataset.region && !span.dataset.region.startsWith("#")) {

@@ -5,8 +5,8 @@
 
 import { attr } from "../editor/config.js";
 import {
-  addSpan, clearSelection, clickSpan, codePointIndex, fingerprint, granularityFor, loadText, markSelected,
-  onSelectionEnd, regionLook, regionsOf, renderRuns, savesText, selectionIn, snap, unitOffset,
+  addSpan, clearSelection, codePointIndex, fingerprint, granularityFor, loadText, markSelected, onSelectionEnd,
+  regionLook, regionsOf, renderRuns, savesText, snap, spanObject, unitOffset,
 } from "../editor/spans.js";
 
 // Elements kept as they are; any other element is replaced by its (sanitised) content,
@@ -125,16 +125,9 @@ export default {
   name: "HyperText",
   kind: "object",
   render(node, ctx) {
-    const box = document.createElement("div");
-    box.className = "lsd-object lsd-hypertext-object";
-    const content = document.createElement("div");
-    content.className = "lsd-hypertext htx-richtext";
-    if (attr(node, "showLabels") === "false") content.classList.add("lsd-no-span-labels");
-    box.append(content);
-    loadText(node, ctx).then((html) => showHtml(node, ctx, content, sanitize(html)), (error) => {
-      content.classList.add("lsd-load-error");
-      content.textContent = `The HTML could not be loaded: ${error.message}`;
-    });
+    const { box, content } = spanObject(node, { objectClass: "lsd-hypertext-object",
+      contentClass: "lsd-hypertext htx-richtext", what: "HTML", load: () => loadText(node, ctx),
+      show: (element, html) => showHtml(node, ctx, element, sanitize(html)) });
     if (attr(node, "clickableLinks") !== "true") {
       content.addEventListener("click", (event) => {
         if (event.target.closest && event.target.closest("a")) event.preventDefault();
@@ -238,14 +231,8 @@ function showHtml(node, ctx, content, pristine) {
     content.replaceChildren(...copy.childNodes);
   };
 
-  onSelectionEnd(ctx, (event) => {
-    const range = selectionIn(content);
-    if (!range) {
-      clickSpan(ctx, content, event);
-      return;
-    }
-    const armed = ctx.armedFor(name);
-    if (!armed.length || !texts.length) return;
+  onSelectionEnd(ctx, content, name, (range, armed) => {
+    if (!texts.length) return;
     let start = unitOffset(content, starts, range.startContainer, range.startOffset, whole.length);
     let end = unitOffset(content, starts, range.endContainer, range.endOffset, whole.length);
     [start, end] = snap(whole, start, end, granularityFor(node, ctx, armed));

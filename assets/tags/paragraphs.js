@@ -5,25 +5,17 @@
 import { attr } from "../editor/config.js";
 import { colorFor } from "../editor/colors.js";
 import {
-  addSpan, clearSelection, clickSpan, codePointIndex, fingerprint, granularityFor, markSelected, onSelectionEnd,
-  regionLook, regionsOf, renderRuns, savesText, selectionIn, snap,
+  addSpan, clearSelection, codePointIndex, fingerprint, granularityFor, markSelected, onSelectionEnd, regionLook,
+  regionsOf, renderRuns, savesText, snap, spanObject,
 } from "../editor/spans.js";
 
 export default {
   name: "Paragraphs",
   kind: "object",
   render(node, ctx) {
-    const box = document.createElement("div");
-    box.className = "lsd-object lsd-paragraphs-object";
-    const content = document.createElement("div");
-    content.className = `lsd-paragraphs${attr(node, "layout") === "dialogue" ? " lsd-dialogue" : ""}`;
-    if (attr(node, "showLabels") === "false") content.classList.add("lsd-no-span-labels");
-    box.append(content);
-    loadPhrases(node, ctx).then((phrases) => showPhrases(node, ctx, content, phrases), (error) => {
-      content.classList.add("lsd-load-error");
-      content.textContent = `The paragraphs could not be loaded: ${error.message}`;
-    });
-    return box;
+    return spanObject(node, { objectClass: "lsd-paragraphs-object",
+      contentClass: `lsd-paragraphs${attr(node, "layout") === "dialogue" ? " lsd-dialogue" : ""}`, what: "paragraphs",
+      load: () => loadPhrases(node, ctx), show: (content, phrases) => showPhrases(node, ctx, content, phrases) }).box;
   },
 };
 
@@ -130,14 +122,8 @@ function showPhrases(node, ctx, content, phrases) {
     return isEnd ? [last, phrases[last].text.length] : [last, phrases[last].text.length];
   };
 
-  onSelectionEnd(ctx, (event) => {
-    const range = selectionIn(content);
-    if (!range) {
-      clickSpan(ctx, content, event);
-      return;
-    }
-    const armed = ctx.armedFor(name);
-    if (!armed.length || !texts.length) return;
+  onSelectionEnd(ctx, content, name, (range, armed) => {
+    if (!texts.length) return;
     let [first, start] = locate(range.startContainer, range.startOffset, false);
     let [last, end] = locate(range.endContainer, range.endOffset, true);
     const granularity = granularityFor(node, ctx, armed);

@@ -3,25 +3,16 @@
 
 import { attr } from "../editor/config.js";
 import {
-  addSpan, clearSelection, clickSpan, codePointIndex, fingerprint, granularityFor, loadText, markSelected,
-  onSelectionEnd, regionLook, regionsOf, renderRuns, savesText, selectionIn, snap, unitOffset,
+  addSpan, clearSelection, codePointIndex, fingerprint, granularityFor, loadText, markSelected, onSelectionEnd,
+  regionLook, regionsOf, renderRuns, savesText, snap, spanObject, unitOffset,
 } from "../editor/spans.js";
 
 export default {
   name: "Text",
   kind: "object",
   render(node, ctx) {
-    const box = document.createElement("div");
-    box.className = "lsd-object lsd-text-object";
-    const content = document.createElement("div");
-    content.className = "lsd-text htx-text";
-    if (attr(node, "showLabels") === "false") content.classList.add("lsd-no-span-labels");
-    box.append(content);
-    loadText(node, ctx).then((text) => showText(node, ctx, content, text), (error) => {
-      content.classList.add("lsd-load-error");
-      content.textContent = `The text could not be loaded: ${error.message}`;
-    });
-    return box;
+    return spanObject(node, { objectClass: "lsd-text-object", contentClass: "lsd-text htx-text", what: "text",
+      load: () => loadText(node, ctx), show: (content, text) => showText(node, ctx, content, text) }).box;
   },
 };
 
@@ -54,15 +45,8 @@ function showText(node, ctx, content, text) {
     }
   };
 
-  onSelectionEnd(ctx, (event) => {
-    if (attr(node, "selectionEnabled") === "false") return;
-    const range = selectionIn(content);
-    if (!range) {
-      clickSpan(ctx, content, event);
-      return;
-    }
-    const armed = ctx.armedFor(name);
-    if (!armed.length) return;
+  // selectionEnabled="false" also leaves clicks on spans alone.
+  if (attr(node, "selectionEnabled") !== "false") onSelectionEnd(ctx, content, name, (range, armed) => {
     let start = unitOffset(content, starts, range.startContainer, range.startOffset, text.length);
     let end = unitOffset(content, starts, range.endContainer, range.endOffset, text.length);
     [start, end] = snap(text, start, end, granularityFor(node, ctx, armed));
