@@ -48,6 +48,17 @@ export class Hotkeys {
     return null;
   }
 
+  // Bind the node's own `hotkey`, else the next free key, and show it as a <kbd> hint at the end of
+  // `element`; nothing when no key is left.
+  addWithHint(node, element, description, handler) {
+    const key = node.attrs.hotkey || this.nextFree();
+    if (!key) return;
+    const hint = document.createElement("kbd");
+    hint.textContent = key;
+    element.append(hint);
+    this.add(key, description, handler);
+  }
+
   reserve(combo) {
     this.used.add(combo.toLowerCase());
   }

@@ -112,15 +112,9 @@ export default {
         const text = document.createElement("span");
         text.textContent = choice.attrs.value;
         label.append(input, text);
-        const key = choice.attrs.hotkey || ctx.hotkeys.nextFree();
-        if (key) {
-          const hint = document.createElement("kbd");
-          hint.textContent = key;
-          label.append(hint);
-          ctx.hotkeys.add(key, `Choice "${choice.attrs.value}" (${name})`, () => {
-            if (isShown(box)) toggle(value);
-          });
-        }
+        ctx.hotkeys.addWithHint(choice, label, `Choice "${choice.attrs.value}" (${name})`, () => {
+          if (isShown(box)) toggle(value);
+        });
         inputs.set(value, input);
         box.append(label);
       }

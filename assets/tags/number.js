@@ -36,19 +36,13 @@ export default {
       const value = input.value === "" ? null : Number(input.value);
       set(value === null || Number.isNaN(value) ? null : value);
     });
-    const key = node.attrs.hotkey || ctx.hotkeys.nextFree();
-    if (key) {
-      const hint = document.createElement("kbd");
-      hint.textContent = key;
-      box.append(hint);
-      ctx.hotkeys.add(key, `Number up (${name})`, () => {
-        if (!isShown(box)) return;
-        const step = Number(attr(node, "step")) || 1;
-        const max = attr(node, "max") !== undefined ? Number(attr(node, "max")) : Infinity;
-        const base = current() ?? (attr(node, "min") !== undefined ? Number(attr(node, "min")) - step : 0);
-        set(Math.min(max, base + step));
-      });
-    }
+    ctx.hotkeys.addWithHint(node, box, `Number up (${name})`, () => {
+      if (!isShown(box)) return;
+      const step = Number(attr(node, "step")) || 1;
+      const max = attr(node, "max") !== undefined ? Number(attr(node, "max")) : Infinity;
+      const base = current() ?? (attr(node, "min") !== undefined ? Number(attr(node, "min")) - step : 0);
+      set(Math.min(max, base + step));
+    });
     const refresh = () => {
       const value = current();
       if (document.activeElement !== input) input.value = value === null ? "" : String(value);

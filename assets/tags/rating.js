@@ -43,15 +43,9 @@ export default {
       stars.push(star);
       box.append(star);
     }
-    const key = node.attrs.hotkey || ctx.hotkeys.nextFree();
-    if (key) {
-      const hint = document.createElement("kbd");
-      hint.textContent = key;
-      box.append(hint);
-      ctx.hotkeys.add(key, `Rating up (${name})`, () => {
-        if (isShown(box)) rate(current() >= max ? 0 : current() + 1);
-      });
-    }
+    ctx.hotkeys.addWithHint(node, box, `Rating up (${name})`, () => {
+      if (isShown(box)) rate(current() >= max ? 0 : current() + 1);
+    });
     const refresh = () => {
       const value = current();
       stars.forEach((star, index) => {
