@@ -1,22 +1,19 @@
-import itertools
-
 import pytest
 
 from tests.client import Server
 
-_names = itertools.count()
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture
 def server(tmp_path_factory):
+    """A server of this test's own, on a workspace of its own (a forked Server starts in milliseconds)."""
     with Server(tmp_path_factory.mktemp("workspace")) as running:
         yield running
 
 
 @pytest.fixture
 def api(server, request):
-    """A client whose active project is a new, empty one made for this test."""
-    created = server.client.post("/api/project", json={"desc": f"{request.node.name}-{next(_names)}"})
+    """A client of this test's server, whose active project is a new, empty one made for this test."""
+    created = server.client.post("/api/project", json={"desc": request.node.name})
     assert created.status == 201, created
     return server.client
 

@@ -1,6 +1,5 @@
 """Real headless Chromium (Debian's) driving the app served by a real `lsdesk serve`."""
 
-import itertools
 import os
 
 import pytest
@@ -12,8 +11,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
-
-_names = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -27,16 +24,17 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def app_server(tmp_path_factory):
+    """A server of this test's own, on a workspace of its own (a forked Server starts in milliseconds)."""
     with Server(tmp_path_factory.mktemp("e2e-workspace")) as running:
         yield running
 
 
 @pytest.fixture
 def api(app_server, request):
-    """The API client, with a new empty project made active for this test."""
-    created = app_server.client.post("/api/project", json={"desc": f"{request.node.name}-{next(_names)}"})
+    """The API client of this test's server, with a new empty project made active for this test."""
+    created = app_server.client.post("/api/project", json={"desc": request.node.name})
     assert created.status == 201, created
     return app_server.client
 
