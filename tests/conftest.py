@@ -11,10 +11,8 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def api(server, request):
-    """A client of this test's server, whose active project is a new, empty one made for this test."""
-    created = server.client.post("/api/project", json={"desc": request.node.name})
-    assert created.status == 201, created
+def api(server):
+    """A client of this test's server, whose active project is the new, empty one it started with."""
     return server.client
 
 

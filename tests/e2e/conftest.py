@@ -32,10 +32,8 @@ def app_server(tmp_path_factory):
 
 
 @pytest.fixture
-def api(app_server, request):
-    """The API client of this test's server, with a new empty project made active for this test."""
-    created = app_server.client.post("/api/project", json={"desc": request.node.name})
-    assert created.status == 201, created
+def api(app_server):
+    """The API client of this test's server, whose active project is the new, empty one it started with."""
     return app_server.client
 
 
