@@ -1,6 +1,7 @@
 """A tiny HTTP client for tests: real requests to a real server, answers as (status, body); and the
 server, `lsdesk serve` in a process of its own."""
 
+import itertools
 import json
 import os
 import signal
@@ -90,14 +91,21 @@ class Server:
     it starts in milliseconds where a new interpreter takes ~0.4 s, so each test can have a server of its own.
     It runs what `python -m lsdesk serve` runs (lsdesk.cli.main) and stops on SIGTERM as on Ctrl+C."""
 
-    def __init__(self, data_dir, *args):
-        answer = _ask_forker({"start": ["serve", "--port", "0", "--data-dir", str(data_dir), *args]})
+    def __init__(self, data_dir, *args, answer=None):
+        answer = answer or _ask_forker({"start": ["serve", "--port", "0", "--data-dir", str(data_dir), *args]})
         if "url" not in answer:
             raise RuntimeError(f"server did not start (exit code {answer['exit']}): {answer['output']}")
+        self.data_dir = Path(answer.get("data_dir", data_dir))
         self.pid = answer["pid"]
         self.url = answer["url"]
         self.port = int(self.url.rsplit(":", 1)[1])
         self.client = Client(self.url)
+
+    @classmethod
+    def ready_in(cls, folder):
+        """A server on a new workspace in `folder`, started while the previous test ran (the next one
+        starts while this one runs): a test that has its own server does not wait for it."""
+        return cls(None, answer=_ask_forker({"ready_in": str(folder)}))
 
     def stop(self):
         _ask_forker({"stop": self.pid})
@@ -125,20 +133,38 @@ def _ask_forker(request):
 
 def forker():
     """The forking process: imports lsdesk once, then starts and stops `lsdesk serve` processes as asked on
-    stdin ({"start": argv} or {"stop": pid}), answering one JSON line each. A server's stdout and stderr go
-    to an unnamed file, read for its URL or, if it exits instead, for why. When stdin closes (the test run
-    is over) it stops the servers still running."""
+    stdin, answering one JSON line each: {"start": argv}, {"stop": pid}, or {"ready_in": folder} for a
+    server started ahead on a new workspace in that folder. A server's stdout and stderr go to an unnamed
+    file, read for its URL or, if it exits instead, for why. When stdin closes (the test run is over) it
+    stops the servers still running."""
     from lsdesk import cli
 
     _warm_up()
-    running = set()
+    running, spares, workspaces = set(), {}, itertools.count()
+
+    def start(argv):
+        output = tempfile.TemporaryFile()
+        pid = _fork_server(cli, argv, output.fileno())
+        running.add(pid)
+        return pid, output
+
+    def started(pid, output):
+        with output:
+            return _wait_for_url(pid, output.fileno())
+
+    def spare_in(folder):
+        data_dir = os.path.join(folder, f"workspace-{next(workspaces)}")
+        return (data_dir, *start(["serve", "--port", "0", "--data-dir", data_dir]))
+
     for line in sys.stdin:
         request = json.loads(line)
         if "start" in request:
-            with tempfile.TemporaryFile() as output:
-                pid = _fork_server(cli, request["start"], output.fileno())
-                running.add(pid)
-                answer = _wait_for_url(pid, output.fileno())
+            answer = started(*start(request["start"]))
+        elif "ready_in" in request:
+            folder = request["ready_in"]
+            data_dir, pid, output = spares.pop(folder, None) or spare_in(folder)
+            answer = {**started(pid, output), "data_dir": data_dir}
+            spares[folder] = spare_in(folder)
         else:
             running.discard(request["stop"])
             answer = {"exit": _stop(request["stop"])}

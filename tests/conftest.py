@@ -5,8 +5,8 @@ from tests.client import Server
 
 @pytest.fixture
 def server(tmp_path_factory):
-    """A server of this test's own, on a workspace of its own (a forked Server starts in milliseconds)."""
-    with Server(tmp_path_factory.mktemp("workspace")) as running:
+    """A server of this test's own, on a workspace of its own."""
+    with Server.ready_in(tmp_path_factory.getbasetemp()) as running:
         yield running
 
 

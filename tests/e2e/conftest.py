@@ -26,8 +26,8 @@ def browser():
 
 @pytest.fixture
 def app_server(tmp_path_factory):
-    """A server of this test's own, on a workspace of its own (a forked Server starts in milliseconds)."""
-    with Server(tmp_path_factory.mktemp("e2e-workspace")) as running:
+    """A server of this test's own, on a workspace of its own."""
+    with Server.ready_in(tmp_path_factory.getbasetemp()) as running:
         yield running
 
 
