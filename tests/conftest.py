@@ -1,23 +1,18 @@
-import itertools
-
 import pytest
 
 from tests.client import Server
 
-_names = itertools.count()
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture
 def server(tmp_path_factory):
-    with Server(tmp_path_factory.mktemp("workspace")) as running:
+    """A server of this test's own, on a workspace of its own."""
+    with Server.ready_in(tmp_path_factory.getbasetemp()) as running:
         yield running
 
 
 @pytest.fixture
-def api(server, request):
-    """A client whose active project is a new, empty one made for this test."""
-    created = server.client.post("/api/project", json={"desc": f"{request.node.name}-{next(_names)}"})
-    assert created.status == 201, created
+def api(server):
+    """A client of this test's server, whose active project is the new, empty one it started with."""
     return server.client
 
 

@@ -1,6 +1,5 @@
 """Real headless Chromium (Debian's) driving the app served by a real `lsdesk serve`."""
 
-import itertools
 import os
 
 import pytest
@@ -12,8 +11,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
-
-_names = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -27,17 +24,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def app_server(tmp_path_factory):
-    with Server(tmp_path_factory.mktemp("e2e-workspace")) as running:
+    """A server of this test's own, on a workspace of its own."""
+    with Server.ready_in(tmp_path_factory.getbasetemp()) as running:
         yield running
 
 
 @pytest.fixture
-def api(app_server, request):
-    """The API client, with a new empty project made active for this test."""
-    created = app_server.client.post("/api/project", json={"desc": f"{request.node.name}-{next(_names)}"})
-    assert created.status == 201, created
+def api(app_server):
+    """The API client of this test's server, whose active project is the new, empty one it started with."""
     return app_server.client
 
 

@@ -5,19 +5,10 @@ import re
 import shutil
 import time
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.client import Server
 from tests.e2e.test_desktop_pages import desktop_calls, fake_window
 from tests.e2e.test_pages import add_tasks, choice_result, open_page, set_config
-
-
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """A workspace of its own: these tests set the annotator's name, which is workspace-wide."""
-    with Server(tmp_path_factory.mktemp("merge-workspace")) as running:
-        yield running
 
 
 def set_annotator(api, name):

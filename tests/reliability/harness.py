@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 
-from tests.client import Server
+from tests.client import ProcessServer
 
 CONFIGS = [f"""<View>
   <Header value="version {n}"/>
@@ -24,7 +24,7 @@ CONFIGS = [f"""<View>
 
 
 def start(data_dir, project_path):
-    return Server(data_dir, "--project", str(project_path))
+    return ProcessServer(data_dir, "--project", str(project_path))
 
 
 def kill(server):

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from tests.client import Server
+from tests.client import ProcessServer
 from tests.reliability.harness import read_state
 
 THREADS = 8
@@ -91,7 +91,7 @@ def _result(step):
 
 
 def run_annotators(tmp_path, requests):
-    with Server(tmp_path / "workspace") as server:
+    with ProcessServer(tmp_path / "workspace") as server:
         path = server.client.get("/api/project").json["path"]
         annotators = [Annotator(server.client, number, requests) for number in range(THREADS)]
         for annotator in annotators:
