@@ -180,7 +180,7 @@ def _warm_up():
     import threading
 
     from lsdesk.app import make_app
-    from lsdesk.store.workspace import Workspace
+    from lsdesk.workspace import Workspace
 
     folder = tempfile.mkdtemp(prefix="lsdesk-warm-up-")
     workspace = Workspace(folder)
