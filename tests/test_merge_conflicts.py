@@ -21,18 +21,22 @@ def edit(api, task_id, completion_id, value):
     return answer.json
 
 
+def ann_labels_a_task(api):
+    """A new project in which Ann chose Positive for its one task: (task id, completion id)."""
+    as_annotator(api, "ann")
+    api.post("/api/project", json={"desc": "shared"})
+    api.post("/api/project/config", json={"label_config": TEXT_CONFIG})
+    [task_id] = api.post("/api/project/import", json=[{"text": "t1"}]).json["new_task_ids"]
+    return task_id, api.post(f"/api/tasks/{task_id}/completions", json={"result": choice("Positive")}).json["id"]
+
+
 @pytest.fixture(scope="module")
 def edited_in_both(tmp_path_factory):
     """Ann labels a task and hands Bob a copy; Ann changes her answer in hers, then Bob in his."""
     folder = tmp_path_factory.mktemp("conflicts")
     with Server(folder / "workspace") as server:
         api = server.client
-        as_annotator(api, "ann")
-        api.post("/api/project", json={"desc": "shared"})
-        api.post("/api/project/config", json={"label_config": TEXT_CONFIG})
-        [task_id] = api.post("/api/project/import", json=[{"text": "t1"}]).json["new_task_ids"]
-        created = api.post(f"/api/tasks/{task_id}/completions", json={"result": choice("Positive")})
-        completion_id = created.json["id"]
+        task_id, completion_id = ann_labels_a_task(api)
         ann, bob = folder / "ann.lsdesk", folder / "bob.lsdesk"
         shutil.copy(api.get("/api/project").json["path"], ann)
         shutil.copy(ann, bob)
@@ -129,11 +133,7 @@ def test_a_completion_edited_in_one_copy_only_comes_in_without_a_conflict(tmp_pa
     into the result changes nothing."""
     with Server(tmp_path / "workspace") as server:
         api = server.client
-        as_annotator(api, "ann")
-        api.post("/api/project", json={"desc": "shared"})
-        api.post("/api/project/config", json={"label_config": TEXT_CONFIG})
-        [task_id] = api.post("/api/project/import", json=[{"text": "t1"}]).json["new_task_ids"]
-        completion_id = api.post(f"/api/tasks/{task_id}/completions", json={"result": choice("Positive")}).json["id"]
+        task_id, completion_id = ann_labels_a_task(api)
         edit(api, task_id, completion_id, "Negative")
         ann, bob = tmp_path / "ann.lsdesk", tmp_path / "bob.lsdesk"
         shutil.copy(api.get("/api/project").json["path"], ann)
