@@ -214,8 +214,53 @@ def test_csv_mixed_column_is_converted_cell_by_cell():
     assert read("d.csv", b"v\n1\nx\n\n2.0\n") == [{"v": 1}, {"v": "x"}, {"v": 2.0}]
 
 
-def test_csv_short_row_is_padded_and_blank_lines_skipped():
-    assert read("d.csv", b"a,b,c\n\n1\n,,\n") == [{"a": 1, "b": "", "c": ""}, {"a": "", "b": "", "c": ""}]
+def test_csv_blank_lines_are_skipped():
+    assert read("d.csv", b"a,b,c\n\n1,2,3\n\n,,\n") == [{"a": 1, "b": 2, "c": 3}, {"a": "", "b": "", "c": ""}]
+
+
+def test_csv_short_row_is_reported_like_a_long_one():
+    error = parse_error("data.csv", b"a,b,c\n1,2,3\n1\n")
+    assert str(error) == "data.csv: line 3: 1 cells but the header has 3"
+    assert error.line == 3
+
+
+def test_csv_short_and_long_rows_are_all_reported_with_their_lines():
+    data = b"a,b,c\n1,2,3\n1,2\n1,2,3\n1,2,3,4\n"
+    error = parse_error("data.csv", data)
+    assert str(error) == "data.csv: line 3: 2 cells but the header has 3; line 5: 4 cells but the header has 3"
+    assert error.line == 3
+
+
+def test_csv_reports_at_most_twenty_misfit_rows():
+    reason = str(parse_error("data.csv", b"a,b\n" + b"1\n" * 50))
+    assert reason.count("cells but the header has 2") == 20 and reason.endswith("; and more")
+
+
+@pytest.mark.parametrize("separator", [b";", b"|", b"\t"])
+def test_csv_separator_is_sniffed(separator):
+    data = b"text" + separator + b"n\nhello, world" + separator + b"5\n" + b"bye" + separator + b"6\n"
+    assert read("d.csv", data) == [{"text": "hello, world", "n": 5}, {"text": "bye", "n": 6}]
+
+
+def test_sniffing_prefers_the_separator_every_row_repeats():
+    # the header splits into two on ";" and on ","; only ";" splits the data rows the same way
+    data = b"a;b,c\n1;2\n3;4\n"
+    assert read("d.csv", data) == [{"a": 1, "b,c": 2}, {"a": 3, "b,c": 4}]
+
+
+def test_one_column_csv_keeps_commas_semicolons_and_pipes_in_its_cells():
+    data = b'text\n"hello, world"\nsee; also | this\n'
+    assert read("d.csv", data) == [{"text": "hello, world"}, {"text": "see; also | this"}]
+
+
+def test_sniffing_reads_only_the_head_and_the_rest_still_parses():
+    rows = b"".join(b"row %d;%d\n" % (i, i) for i in range(5000))
+    result = read("d.csv", b"text;n\n" + rows)
+    assert len(result) == 5000 and result[-1] == {"text": "row 4999", "n": 4999}
+
+
+def test_tsv_with_semicolons_is_sniffed_too():
+    assert read("d.tsv", b"a;b\n1;2\n") == [{"a": 1, "b": 2}]
 
 
 def test_csv_row_with_more_cells_than_header_is_an_error():

@@ -6,7 +6,10 @@ What Label Studio 0.8 did with pandas, and what we do instead, one row at a time
   column holding `1`, `x` gives 1 and "x" (pandas: "1" and "x"), and `1`, `` gives 1 and "" (pandas: 1.0 and "").
   Integers written with leading zeros (`007`, zip codes, ids) stay strings, and so do `nan`, `inf` and the
   other words pandas read as missing (`NA`, `null`, ...), which pandas turned into "".
-- an empty cell is "", a row shorter than the header is padded with "", a longer row is an error.
+- the separator is sniffed from the file's first few KiB: `,` `;` `\t` or `|`, whichever splits the header into the
+  most columns that the next rows repeat; a file that splits on none keeps its extension's default.
+- an empty cell is "". A row with fewer or more cells than the header is an error; the reader reads on and reports
+  every such row (up to MAX_REPORTED_ROWS) once the file is read, so one import shows them all.
 - blank lines are skipped; a header cell that is empty becomes `Unnamed: <index>`, a repeated one gets `.1`, `.2`.
 - text is UTF-8 with or without a byte-order mark; quoted cells may hold the delimiter, quotes and newlines.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import sys
 from typing import BinaryIO, Iterator
@@ -24,24 +28,69 @@ from lsdesk.formats.read_base import ImportParseError
 _INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)")
 _NUMBER_START = frozenset("+-.0123456789")
+SEPARATORS = (",", ";", "\t", "|")
+_SNIFF_CHARS = 8192  # enough for a header and a few rows; the rest of the file is never looked at twice
+MAX_REPORTED_ROWS = 20
 
 
 def read_delimited(filename: str, stream: BinaryIO, delimiter: str = ",") -> Iterator[dict]:
-    """Yield one dict per data row of a CSV (or, with delimiter "\\t", TSV) file."""
+    """Yield one dict per data row of a CSV or TSV file; `delimiter` is the default when sniffing finds none."""
     _allow_large_cells()
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        rows = csv.reader(text, delimiter=delimiter)
+        lines, head = _with_head(filename, text)
+        rows = csv.reader(lines, delimiter=sniff_separator(head, delimiter))
         header = None
+        misfits: list[tuple[int, str]] = []
         for line, cells in _numbered_rows(filename, rows):
             if header is None:
                 header = _column_names(cells)
-                continue
-            if len(cells) > len(header):
-                raise ImportParseError(filename, f"{len(cells)} cells but the header has {len(header)}", line=line)
-            yield _row_dict(header, cells)
+            elif len(cells) == len(header):
+                yield _row_dict(header, cells)
+            elif len(misfits) <= MAX_REPORTED_ROWS:
+                misfits.append((line, f"{len(cells)} cells but the header has {len(header)}"))
+        if misfits:
+            raise _misfit_rows_error(filename, misfits)
     finally:
         text.detach()  # leave the caller's stream open
+
+
+def sniff_separator(head: str, default: str) -> str:
+    """The separator that splits the head's first record into the most columns, preferring one that every complete
+    record in the head repeats, and `default` when none splits it at all (a one-column file)."""
+    complete = head[:head.rfind("\n") + 1] or head
+    best, best_score = default, (True, 1)
+    for separator in (default, *(s for s in SEPARATORS if s != default)):
+        try:
+            records = [cells for cells in csv.reader(io.StringIO(complete, newline=""), delimiter=separator) if cells]
+        except csv.Error:
+            continue
+        if not records:
+            return default
+        columns = len(records[0])
+        score = (all(len(cells) == columns for cells in records), columns)
+        if columns > 1 and score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _with_head(filename: str, text: io.TextIOWrapper) -> tuple[Iterator[str], str]:
+    """(all the text's lines, its first few KiB) without reading anything twice from the stream."""
+    try:
+        head = text.read(_SNIFF_CHARS)
+        head += text.readline()  # finish the line the read stopped in
+    except UnicodeDecodeError as error:
+        raise ImportParseError(filename, f"not UTF-8 text ({error.reason})", line=1) from None
+    return itertools.chain(io.StringIO(head, newline=""), text), head
+
+
+def _misfit_rows_error(filename: str, misfits: list[tuple[int, str]]) -> ImportParseError:
+    """One error placed at the first row whose cell count differs from the header's, naming every such row."""
+    (line, reason), *others = misfits
+    listed = [f"line {other_line}: {other_reason}" for other_line, other_reason in others[:MAX_REPORTED_ROWS - 1]]
+    if len(others) >= MAX_REPORTED_ROWS:
+        listed.append("and more")
+    return ImportParseError(filename, "; ".join([reason, *listed]), line=line)
 
 
 def _numbered_rows(filename: str, rows) -> Iterator[tuple[int, list[str]]]:
@@ -76,11 +125,8 @@ def _column_names(cells: list[str]) -> list[str]:
 
 
 def _row_dict(header: list[str], cells: list[str]) -> dict:
-    """The row as {column: value}, short rows padded with ""."""
-    row = {name: _typed(cell) for name, cell in zip(header, cells)}
-    for name in header[len(cells):]:
-        row[name] = ""
-    return row
+    """The row as {column: value}."""
+    return {name: _typed(cell) for name, cell in zip(header, cells)}
 
 
 def _typed(cell: str) -> object:
