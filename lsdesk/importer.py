@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from lsdesk import settings as defaults
 from lsdesk.errors import LsdeskError
 from lsdesk.formats.image_check import check_media, is_checked_image
+from lsdesk.formats.media_fit import media_misfit
 from lsdesk.formats.readers import MediaFile, kind_of, read_file
-from lsdesk.formats.tasks import UNDEFINED_KEY, TaskInvalid, item_error, make_task_validator
+from lsdesk.formats.tasks import UNDEFINED_KEY, MissingDataKey, TaskInvalid, item_error, make_task_validator
 
 UPLOAD_URL = "/data/upload/"
 # What a JSON request body counts as in the import summary's `formats`.
@@ -23,7 +24,22 @@ _SINGLE_KEY_KINDS = {"txt", "html", "media"}
 
 
 class FileDoesNotFit(LsdeskError, ValueError):
-    """A file that this config can't take at all (a media file for a config with two data keys)."""
+    """A file that this config can't take at all (a media file for a config with two data keys, a PDF for a Text)."""
+
+
+@dataclass
+class ItemPlace:
+    """Where the item being validated came from: its file and its number there (from 1), kept up to date by
+    import_files as it reads, so error messages can name them."""
+
+    file: str | None = None
+    number: int = 0
+
+    def describe(self):
+        if self.file is None or self.file == REQUEST_BODY:
+            return ""
+        unit = "data row" if kind_of(self.file) in ("csv", "tsv") else "item"
+        return f"{self.file}, {unit} {self.number}: "
 
 
 @dataclass(frozen=True)
@@ -56,11 +72,12 @@ class ImportRejected(LsdeskError):
         return self.errors
 
 
-def valid_tasks(items, config, unreadable=None):
+def valid_tasks(items, config, unreadable=None, place=None):
     """Yield each item as a task; after the last, raise ImportRejected if any was invalid.
 
     Raising from inside the store's transaction is what makes an import all-or-nothing. A truncated
     or unreadable image is imported all the same, and noted as {"file", "problem"} in `unreadable`.
+    A media file that no tag of the config can show raises FileDoesNotFit. `place` names each item's file.
     """
     validate = make_task_validator(config)
     errors = []
@@ -68,6 +85,8 @@ def valid_tasks(items, config, unreadable=None):
     for index, item in enumerate(items):
         upload = None
         if isinstance(item, MediaFile):
+            if misfit := media_misfit(item.name, config):
+                raise FileDoesNotFit(misfit)
             upload = upload_of(item)
             if unreadable is not None and (problem := media_problem(item)):
                 unreadable.append({"file": item.name, "problem": problem})
@@ -77,7 +96,7 @@ def valid_tasks(items, config, unreadable=None):
             if upload:
                 task["upload"] = upload
         except TaskInvalid as error:
-            errors.append(item_error(index, item, str(error)))
+            errors.append(item_error(index, item, _explained(error, place, config)))
             if len(errors) == defaults.MAX_IMPORT_ERRORS:
                 errors[-1] = "..."
                 break
@@ -90,6 +109,19 @@ def valid_tasks(items, config, unreadable=None):
         raise ImportRejected(["No tasks found: the import holds no items"])
 
 
+def _explained(error, place, config):
+    """The validator's message (0.8's words), and for a missing key: which file and row, which keys the config
+    reads and which the item has."""
+    if not isinstance(error, MissingDataKey):
+        return str(error)
+    where = place.describe() if place else ""
+    tags = "/".join(f"<{tag}>" for tag in error.tags.split("/"))
+    others = [f'"{key}"' for key in config.data_keys if key != error.key]
+    also = f" (and {', '.join(others)})" if others else ""
+    return (f"{error} -- {where}the config's {tags} expects the key \"{error.key}\"{also}; "
+            f"{error.present_keys()}")
+
+
 def media_problem(media):
     """Why an imported image is truncated or unreadable, or None."""
     if not is_checked_image(media.name):
@@ -98,12 +130,12 @@ def media_problem(media):
     return check_media(media.name, len(data), lambda start, length: data[start:start + length]).problem
 
 
-def import_items(store, items, config, formats):
+def import_items(store, items, config, formats, place=None):
     """Store `items` (any iterable) in one transaction; returns 0.8's import summary, with
     `unreadable_files` when images were truncated or unreadable."""
     started = time.perf_counter()
     unreadable = []
-    stored = store.import_tasks(valid_tasks(items, config, unreadable))
+    stored = store.import_tasks(valid_tasks(items, config, unreadable, place))
     new_ids = range(stored["first_id"], stored["last_id"] + 1)
     summary = {
         "task_count": stored["task_count"],
@@ -131,16 +163,21 @@ def import_files(store, files, config):
                 f"{name}: your label config has more than one data key ({', '.join(config.data_keys)}), "
                 "so a file can't fill a task by itself; import JSON or CSV with a column per key")
     counted = Counter()
-    items = itertools.chain.from_iterable(_counted_items(name, stream, counted) for name, stream in files)
-    return import_items(store, items, config, counted)
+    place = ItemPlace()
+    items = itertools.chain.from_iterable(_counted_items(name, stream, counted, place) for name, stream in files)
+    return import_items(store, items, config, counted, place)
 
 
-def _counted_items(name, stream, counted):
+def _counted_items(name, stream, counted, place):
     """The file's items, counting sources as 0.8's `formats` does: items of a JSON body, else files."""
+    place.file, place.number = name, 0
     if name == REQUEST_BODY:
         for item in read_file(name, stream):
             counted["request"] += 1
+            place.number += 1
             yield item
         return
     counted[posixpath.splitext(name)[1].lower()] += 1
-    yield from read_file(name, stream)
+    for item in read_file(name, stream):
+        place.number += 1
+        yield item

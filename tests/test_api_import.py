@@ -16,6 +16,10 @@ IMAGE_CONFIG = """<View>
   <Image name="image" value="$image"/>
   <RectangleLabels name="label" toName="image"><Label value="Cat"/></RectangleLabels>
 </View>"""
+AUDIO_CONFIG = """<View>
+  <Audio name="audio" value="$audio"/>
+  <Choices name="kind" toName="audio"><Choice value="Speech"/></Choices>
+</View>"""
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
@@ -50,6 +54,12 @@ def image_api(api):
     return api
 
 
+@pytest.fixture
+def audio_api(api):
+    api.post("/api/project/config", json={"label_config": AUDIO_CONFIG})
+    return api
+
+
 def texts(api):
     return [task["data"]["text"] for task in api.get("/api/tasks?page_size=100").json]
 
@@ -73,6 +83,69 @@ def test_tsv_txt_jsonl_json_and_html_files(text_api):
     assert answer.json["task_count"] == 7
     assert answer.json["formats"] == {".tsv": 1, ".txt": 1, ".jsonl": 1, ".json": 1, ".html": 1}
     assert texts(text_api) == ["from tsv", "line one", "line two", "jsonl 1", "jsonl 2", "json", "<p>Hi</p>"]
+
+
+@pytest.mark.parametrize("separator", [";", "|", "\t"])
+def test_csv_separator_is_detected(text_api, separator):
+    rows = ["text", "score"], ["hello, world", "1"], ["bye", "2"]
+    data = "".join(separator.join(row) + "\n" for row in rows).encode()
+    answer = upload(text_api, ("file", "data.csv", data))
+    assert answer.status == 201, answer
+    assert [task["data"] for task in text_api.get("/api/tasks").json] == [
+        {"text": "hello, world", "score": 1}, {"text": "bye", "score": 2}]
+
+
+def test_short_and_long_csv_rows_are_reported_with_their_lines(text_api):
+    answer = upload(text_api, ("file", "people.csv", b"text,score\nfine,1\nshort\nfine,2\nlong,3,extra\n"))
+    assert answer.status == 400
+    assert answer.json["detail"] == ("people.csv: line 3: 1 cells but the header has 2; "
+                                     "line 5: 3 cells but the header has 2")
+    assert text_api.get("/api/project").json["task_count"] == 0
+
+
+def test_missing_key_names_file_row_expected_and_present_keys(text_api):
+    answer = upload(text_api, ("ok", "ok.txt", b"fine\n"),
+                    ("bad", "people.csv", b"sentence,id\nfirst,1\nsecond,2\n"))
+    assert answer.status == 400
+    assert answer.json[0] == (
+        'Error at item 1: "text" key is expected in task data [assume: item as is = task root with values]'
+        ' -- people.csv, data row 1: the config\'s <Text> expects the key "text"; the item has "sentence", "id"'
+        " :: {'sentence': 'first', 'id': 1}")
+    assert answer.json[1].startswith('Error at item 2: "text" key is expected in task data')
+    assert "people.csv, data row 2:" in answer.json[1]
+
+
+def test_missing_key_in_a_json_file_names_the_item_and_the_other_keys_the_config_reads(api):
+    config = '<View><Text name="text" value="$text"/><Header value="$title"/></View>'
+    api.post("/api/project/config", json={"label_config": config})
+    answer = upload(api, ("f", "tasks.json", b'[{"data": {"text": "a", "title": "t"}}, {"data": {"title": "t"}}]'))
+    assert answer.status == 400
+    assert answer.json == [
+        'Error at item 1: "text" key is expected in task data [assume: item["data"] = task root with values]'
+        ' -- tasks.json, item 2: the config\'s <Text> expects the key "text" (and "title"); the item has "title"'
+        " :: {'data': {'title': 't'}}"]
+
+
+def test_pdf_into_a_text_project_is_refused_naming_the_tag_that_could_take_it(text_api):
+    answer = upload(text_api, ("f", "report.pdf", b"%PDF-1.4\n%%EOF\n"))
+    assert answer.status == 400
+    assert answer.json["detail"] == (
+        "report.pdf is a PDF document (application/pdf), but your label config shows $text with <Text>, "
+        'which can\'t show it; a config with <Pdf name=... value="$text"/> could take it')
+    assert text_api.get("/api/project").json["task_count"] == 0
+
+
+def test_audio_into_an_image_project_is_refused_inside_a_zip_too(image_api):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("photo.png", PNG)
+        z.writestr("clips/clip.wav", b"RIFF")
+    answer = upload(image_api, ("f", "media.zip", archive.getvalue()))
+    assert answer.status == 400
+    assert answer.json["detail"].startswith("clip.wav is an audio file (audio/x-wav), but your label config "
+                                            "shows $image with <Image>")
+    assert "<Audio name=... value=\"$image\"/> or <AudioPlus" in answer.json["detail"]
+    assert image_api.get("/api/project").json["task_count"] == 0
 
 
 def test_zip_members_are_read_by_their_own_type(text_api):
@@ -128,18 +201,18 @@ def test_same_bytes_twice_are_stored_once(image_api):
     assert image_api.get("/api/project").json["task_count"] == 3
 
 
-def test_range_requests_serve_parts(image_api):
-    upload(image_api, ("a", "clip.wav", bytes(range(256)) * 4))
-    url = image_api.get("/api/tasks").json[0]["data"]["image"]
-    part = image_api.get(url, headers={"Range": "bytes=10-19"})
+def test_range_requests_serve_parts(audio_api):
+    upload(audio_api, ("a", "clip.wav", bytes(range(256)) * 4))
+    url = audio_api.get("/api/tasks").json[0]["data"]["audio"]
+    part = audio_api.get(url, headers={"Range": "bytes=10-19"})
     assert part.status == 206
     assert part.raw == bytes(range(10, 20))
     assert part.headers["Content-Range"] == "bytes 10-19/1024"
     assert part.headers["Content-Type"] == "audio/x-wav"
-    tail = image_api.get(url, headers={"Range": "bytes=-4"})
+    tail = audio_api.get(url, headers={"Range": "bytes=-4"})
     assert tail.raw == bytes([252, 253, 254, 255])
-    assert image_api.get(url, headers={"Range": "bytes=5000-"}).status == 416
-    assert image_api.get(url, headers={"Range": "bytes=0-1,4-5"}).status == 200
+    assert audio_api.get(url, headers={"Range": "bytes=5000-"}).status == 416
+    assert audio_api.get(url, headers={"Range": "bytes=0-1,4-5"}).status == 200
 
 
 def test_uploaded_html_and_svg_never_render_in_our_origin(image_api):

@@ -67,6 +67,26 @@ class TaskInvalid(ValueError):
     """One import item cannot become a task; the message says why (0.8 wording, no item prefix)."""
 
 
+class MissingDataKey(TaskInvalid):
+    """The item lacks a key the config reads; it keeps the key, the tags reading it and the keys the item has."""
+
+    _MAX_KEYS_SHOWN = 10
+
+    def __init__(self, message, key, tags, data):
+        super().__init__(message)
+        self.key = key
+        self.tags = tags
+        self.keys = list(itertools.islice(data, self._MAX_KEYS_SHOWN + 1))
+
+    def present_keys(self):
+        """`the item has "a", "b"` (at most ten named), or that it has none."""
+        if not self.keys:
+            return "the item has no keys"
+        named = ", ".join(f'"{key}"' for key in self.keys[:self._MAX_KEYS_SHOWN])
+        more = ", ..." if len(self.keys) > self._MAX_KEYS_SHOWN else ""
+        return f"the item has {named}{more}"
+
+
 def item_error(index, item, message):
     """The line an import reports for a bad item: what is wrong, then a short look at the item."""
     shown = _short.repr(item)
@@ -142,7 +162,7 @@ def _data_checker(config):
             except KeyError:
                 if root is not None and root in data:
                     continue  # a path such as "item.text": the frontend looks inside data["item"]
-                raise TaskInvalid(f'"{key}" key is expected in task data{assumption}') from None
+                raise MissingDataKey(f'"{key}" key is expected in task data{assumption}', key, tags, data) from None
             if not isinstance(value, types):
                 raise TaskInvalid(_wrong_type(key, value, types, tags))
         return data
