@@ -152,9 +152,36 @@ def import_items(store, items, config, formats, place=None):
     return summary
 
 
-def import_files(store, files, config):
+class BadKeyMap(LsdeskError, ValueError):
+    """A `map` import parameter that is not `file_key:config_key` pairs."""
+
+
+def parse_key_map(values):
+    """{file key: config key} from `file_key:config_key` strings, each possibly a comma-separated list."""
+    key_map = {}
+    for pair in (part for value in values for part in value.split(",") if part.strip()):
+        file_key, colon, config_key = (side.strip() for side in pair.partition(":"))
+        if not (colon and file_key and config_key):
+            raise BadKeyMap(f"map must be file_key:config_key pairs (e.g. map=sentence:text), got {pair!r}")
+        key_map[file_key] = config_key
+    return key_map
+
+
+def _with_keys_mapped(items, key_map):
+    """Each dict item with its data keys renamed by key_map (inside "data" when the item has it)."""
+    for item in items:
+        if isinstance(item, dict):
+            if isinstance(item.get("data"), dict):
+                item = {**item, "data": {key_map.get(key, key): value for key, value in item["data"].items()}}
+            elif "data" not in item:
+                item = {key_map.get(key, key): value for key, value in item.items()}
+        yield item
+
+
+def import_files(store, files, config, key_map=None):
     """Import (name, binary stream) files as one all-or-nothing transaction; returns the summary.
 
+    `key_map` ({file key: config key}) renames every item's data keys first.
     Raises FileDoesNotFit, ImportParseError (a broken file) or ImportRejected (invalid items).
     """
     for name, _stream in files:
@@ -165,6 +192,8 @@ def import_files(store, files, config):
     counted = Counter()
     place = ItemPlace()
     items = itertools.chain.from_iterable(_counted_items(name, stream, counted, place) for name, stream in files)
+    if key_map:
+        items = _with_keys_mapped(items, key_map)
     return import_items(store, items, config, counted, place)
 
 

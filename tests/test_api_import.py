@@ -148,6 +148,29 @@ def test_audio_into_an_image_project_is_refused_inside_a_zip_too(image_api):
     assert image_api.get("/api/project").json["task_count"] == 0
 
 
+def test_map_renames_a_file_column_to_the_configs_key_in_every_item(text_api):
+    body, headers = multipart(("f", "people.csv", b"sentence,id\nfirst,1\nsecond,2\n"),
+                              ("g", "more.json", b'[{"data": {"sentence": "third"}}]'))
+    answer = text_api.post("/api/project/import?map=sentence:text", body=body, headers=headers)
+    assert answer.status == 201, answer
+    assert texts(text_api) == ["first", "second", "third"]
+    assert text_api.get("/api/tasks").json[0]["data"] == {"text": "first", "id": 1}
+
+
+def test_map_applies_to_a_json_body_and_takes_comma_separated_pairs(text_api):
+    answer = text_api.post("/api/project/import?map=s:text,n:score", json=[{"s": "a", "n": 1}])
+    assert answer.status == 201, answer
+    assert text_api.get("/api/tasks").json[0]["data"] == {"text": "a", "score": 1}
+
+
+@pytest.mark.parametrize("bad", ["sentence", "sentence:", ":text"])
+def test_malformed_map_is_a_400_saying_how_to_write_it(text_api, bad):
+    answer = text_api.post(f"/api/project/import?map={bad}", json=[{"text": "a"}])
+    assert answer.status == 400
+    assert "map must be file_key:config_key pairs (e.g. map=sentence:text)" in answer.json["detail"]
+    assert text_api.get("/api/project").json["task_count"] == 0
+
+
 def test_zip_members_are_read_by_their_own_type(text_api):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:

@@ -10,11 +10,12 @@ from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, body_stream, json_response
-from lsdesk.importer import REQUEST_BODY, import_files
+from lsdesk.importer import REQUEST_BODY, import_files, parse_key_map
 from lsdesk.project_view import current_config
 
 
 def import_tasks(store):
+    key_map = parse_key_map(request.query.getall("map"))
     kind = request.content_type.split(";")[0].strip().lower()
     if kind == "application/json":
         files = [(REQUEST_BODY, body_stream())]
@@ -27,7 +28,7 @@ def import_tasks(store):
     if not files:
         raise ApiError(400, "No data found: send tasks as a JSON body, files as multipart/form-data, "
                             "or a url= form field")
-    return json_response(import_files(store, files, current_config(store)), status=201)
+    return json_response(import_files(store, files, current_config(store), key_map), status=201)
 
 
 def _file_name(part):
