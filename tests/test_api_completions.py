@@ -117,23 +117,25 @@ def test_project_wide_completion_routes(api, task_id):
 
 
 def test_draft_is_kept_until_a_completion_is_submitted(api, task_id):
-    assert api.get(f"/api/tasks/{task_id}/draft").status == 404
+    none = api.get(f"/api/tasks/{task_id}/draft")
+    assert none.status == 200 and none.json is None
     saved = api.request("PUT", f"/api/tasks/{task_id}/draft", json_body={"result": choice("Negative")})
     assert saved.status == 200
     draft = api.get(f"/api/tasks/{task_id}/draft").json
     assert draft["result"] == choice("Negative") and isinstance(draft["updated_at"], int)
     api.post(f"/api/tasks/{task_id}/completions", json={"result": choice("Negative")})
-    assert api.get(f"/api/tasks/{task_id}/draft").status == 404
+    assert api.get(f"/api/tasks/{task_id}/draft").json is None
 
 
 def test_updating_a_completion_clears_the_draft(api, task_id):
     cid = api.post(f"/api/tasks/{task_id}/completions", json={"result": []}).json["id"]
     api.request("PUT", f"/api/tasks/{task_id}/draft", json_body={"result": choice("Positive")})
     api.patch(f"/api/tasks/{task_id}/completions/{cid}", json={"result": choice("Positive")})
-    assert api.get(f"/api/tasks/{task_id}/draft").status == 404
+    assert api.get(f"/api/tasks/{task_id}/draft").json is None
 
 
 def test_draft_errors(api, task_id):
     assert api.request("PUT", f"/api/tasks/{task_id}/draft", json_body={"nope": 1}).status == 400
     assert api.request("PUT", "/api/tasks/999999/draft", json_body={"result": []}).status == 404
+    assert api.get("/api/tasks/999999/draft").status == 404
     assert api.delete(f"/api/tasks/{task_id}/draft").status == 204

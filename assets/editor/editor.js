@@ -17,7 +17,7 @@
 import { attr, flag, parseConfig, walk } from "./config.js";
 import { resolve } from "./data.js";
 import { Hotkeys } from "./hotkeys.js";
-import { renderRegionList } from "./panel.js";
+import { renderRegionSide } from "./panel.js";
 import { loadTags, moduleNameFor, tagLoadError, tagModule } from "./registry.js";
 import { AnnotationStore } from "./store.js";
 
@@ -38,10 +38,7 @@ export function createEditor(container, { config, task, result = [], onChange = 
     const main = document.createElement("div");
     main.className = "lsd-main";
     main.append(ctx.render(root));
-    const side = document.createElement("aside");
-    side.className = "lsd-side";
-    side.append(renderRegionList(ctx));
-    container.append(main, side);
+    container.append(main, renderRegionSide(ctx));
     store.notify(false);
   });
   return {

@@ -29,15 +29,16 @@ export const regionDrawing = {
     }
     if (!main) return null;
     let color = null;
+    const labels = [];
     for (const item of items) {
       const list = item.value && item.value[item.type];
       if (Array.isArray(list) && typeof list[0] === "string" && item.type !== "choices" && item.type !== "textarea") {
-        color = this.labelColor(item.from_name, list[0]);
-        break;
+        color = color || this.labelColor(item.from_name, list[0]);
+        labels.push(...list);
       }
     }
     const style = this.styleOf(main.from_name, shape);
-    return { shape, main, color: color || style.stroke, style, readonly: items.some((item) => item.readonly === true) };
+    return { shape, main, labels, color: color || style.stroke, style, readonly: items.some((item) => item.readonly === true) };
   },
 
   labelColor(control, value) {
@@ -129,7 +130,17 @@ export const regionDrawing = {
     });
     const paint = { stroke: color, fill: color, "fill-opacity": style.fillOpacity, "stroke-width": style.strokeWidth };
     group.append(SHAPES[region.shape].draw(geom, paint, this, unit));
+    if (region.labels.length) group.append(this.drawCaption(region, geom, unit));
     return { el: group, geom };
+  },
+
+  // The region's labels written on the image, as Label Studio does: just above the shape's top-left.
+  drawCaption(region, geom, unit) {
+    const shape = SHAPES[region.shape];
+    const [x, y] = shape.captionAt ? shape.captionAt(geom) : centreOf(region.shape, geom);
+    const caption = svg("text", { x, y: y - 3 * unit, "font-size": 12 * unit, fill: region.color, class: "lsd-image-caption" });
+    caption.textContent = region.labels.join(", ");
+    return caption;
   },
 
   centreOf(id) {

@@ -1,4 +1,10 @@
-// The regions list beside the task: every region with its labels; select, hide, delete.
+// The regions list beside the task: every region with its labels (same-label regions numbered
+// #1, #2...); select, hide, delete. Hidden while the config draws no regions and none are loaded.
+
+import { walk } from "./config.js";
+
+// Controls that make regions: the *Labels controls and the shape tools.
+const REGION_CONTROL = /labels$|^(rectangle|polygon|ellipse|keypoint|brush)$/i;
 
 function labelsOf(items) {
   const labels = [];
@@ -10,8 +16,17 @@ function labelsOf(items) {
   return labels;
 }
 
-export function renderRegionList(ctx) {
+// The side of the editor holding the regions list.
+export function renderRegionSide(ctx) {
+  const side = document.createElement("aside");
+  side.className = "lsd-side";
+  side.append(renderRegionList(ctx, side));
+  return side;
+}
+
+function renderRegionList(ctx, side) {
   const { store } = ctx;
+  const drawsRegions = [...walk(ctx.root)].some((node) => REGION_CONTROL.test(node.tag));
   const panel = document.createElement("section");
   panel.className = "lsd-regions";
   const heading = document.createElement("h3");
@@ -21,8 +36,16 @@ export function renderRegionList(ctx) {
   panel.append(heading, list);
   const draw = () => {
     const ids = store.regionIds().filter((id) => store.region(id).some((item) => item.value && isRegion(item)));
+    side.hidden = !drawsRegions && !ids.length;
     heading.textContent = `Regions (${ids.length})`;
-    list.replaceChildren(...ids.map((id) => regionRow(ctx, id)));
+    const names = ids.map((id) => regionName(ctx, id));
+    const seen = new Map();
+    list.replaceChildren(...ids.map((id, index) => {
+      const name = names[index];
+      seen.set(name, (seen.get(name) || 0) + 1);
+      const repeated = names.indexOf(name) !== names.lastIndexOf(name);
+      return regionRow(ctx, id, repeated ? `${name} #${seen.get(name)}` : name);
+    }));
   };
   store.subscribe(draw);
   draw();
@@ -35,20 +58,25 @@ function isRegion(item) {
   return ["x", "points", "start", "startOffset"].some((key) => key in value);
 }
 
-function regionRow(ctx, id) {
+// A region's labels, with its text or its time span when it has one.
+function regionName(ctx, id) {
+  const items = ctx.store.region(id);
+  const text = items.find((item) => item.value && typeof item.value.text === "string" && item.type !== "textarea");
+  const time = items.find((item) => ctx.objects?.get(item.to_name)?.tag === "Audio" && typeof item.value?.start === "number");
+  return [labelsOf(items).join(", ") || "(no label)", text ? `“${text.value.text.slice(0, 40)}”` : "",
+    time ? `${time.value.start.toFixed(2)}–${time.value.end.toFixed(2)} s` : ""]
+    .filter(Boolean).join(" ");
+}
+
+function regionRow(ctx, id, label) {
   const { store } = ctx;
-  const items = store.region(id);
   const row = document.createElement("li");
   row.className = "lsd-region" + (store.selected === id ? " selected" : "") + (store.hidden.has(id) ? " hidden" : "");
   row.dataset.regionId = id;
   const name = document.createElement("button");
   name.type = "button";
   name.className = "lsd-region-name";
-  const text = items.find((item) => item.value && typeof item.value.text === "string" && item.type !== "textarea");
-  const time = items.find((item) => ctx.objects?.get(item.to_name)?.tag === "Audio" && typeof item.value?.start === "number");
-  name.textContent = [labelsOf(items).join(", ") || "(no label)", text ? `“${text.value.text.slice(0, 40)}”` : "",
-    time ? `${time.value.start.toFixed(2)}–${time.value.end.toFixed(2)} s` : ""]
-    .filter(Boolean).join(" ");
+  name.textContent = label;
   name.addEventListener("click", () => store.select(store.selected === id ? null : id));
   const eye = document.createElement("button");
   eye.type = "button";

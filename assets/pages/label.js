@@ -132,22 +132,13 @@ class LabelPage {
 
   async show(task) {
     const ticket = ++this.version;
-    const draft = await this.draftOf(task.id);
+    const draft = await api.get(`/api/tasks/${task.id}/draft`);
     if (ticket !== this.version) return;
     this.task = task;
     this.shownAt = performance.now();
     this.render();
     this.root.querySelector("h1").focus({ preventScroll: true });
     await this.startFrom(startingPoint(task, draft));
-  }
-
-  async draftOf(taskId) {
-    try {
-      return await api.get(`/api/tasks/${taskId}/draft`);
-    } catch (error) {
-      if (error.status === 404) return null;
-      throw error;
-    }
   }
 
   // -- layout ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-// <Choices>: checkboxes (choice="single"|"multiple"), radios ("single-radio") or a select
-// (layout="select"); one item {type: "choices", value: {choices: [..]}} per control, or per
-// selected region with perRegion. Aliases win; hotkeys toggle; clearing every choice removes the item.
+// <Choices>: radios for one-of choices (choice="single"|"single-radio"; a "single" one clicked again
+// is unchosen, a "single-radio" one stays), checkboxes ("multiple") or a select (layout="select");
+// one item {type: "choices", value: {choices: [..]}} per control, or per selected region with perRegion.
+// Aliases win; hotkeys toggle; clearing every choice removes the item.
 
 import { currentItem, writeAnswer } from "../editor/answers.js";
 import { flag, walk } from "../editor/config.js";
@@ -101,7 +102,7 @@ export default {
         if (choice.attrs.style) label.style.cssText = choice.attrs.style;
         if (choice.attrs.hint) label.title = choice.attrs.hint;
         const input = document.createElement("input");
-        input.type = mode === "single-radio" ? "radio" : "checkbox";
+        input.type = multiple ? "checkbox" : "radio";
         input.name = group;
         input.value = value;
         // The browser flips the input first; the store decides, and refresh() shows what it holds.

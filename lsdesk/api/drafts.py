@@ -4,9 +4,11 @@ from lsdesk.api.http import ApiError, json_response, no_content, path_id, read_j
 
 
 def get_draft(store, task_id):
-    draft = store.draft(path_id(task_id, "Task"))
-    if draft is None:
-        raise ApiError(404, f"Task {task_id} has no draft")
+    """The task's draft, or null when it has none (a 404 would show as an error in the browser's console)."""
+    task = path_id(task_id, "Task")
+    draft = store.draft(task)
+    if draft is None and not store.task_exists(task):
+        raise ApiError(404, f"Task {task_id} not found")
     return json_response(draft)
 
 

@@ -42,7 +42,7 @@ def page(browser, app_server, api):
     """A browser page on the app; uncaught errors and console errors fail the test.
 
     Chromium also logs every 4xx answer as a console error; the API answers 404 by design
-    (no next task, no draft), so those lines are not errors of the page.
+    (no next task), so those lines are not errors of the page.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()

@@ -129,7 +129,7 @@ def test_a_draft_is_restored_after_reopening_the_task(page, api):
     page.get_by_role("button", name=re.compile("^Submit")).click()
     expect_task(page, ids[1])
     assert chosen(completions_of(api, ids[0])[0]) == [["Positive"]]
-    assert api.get(f"/api/tasks/{ids[0]}/draft").status == 404
+    assert api.get(f"/api/tasks/{ids[0]}/draft").json is None
 
 
 def test_discarding_a_restored_draft_deletes_it(page, api):
@@ -140,7 +140,7 @@ def test_discarding_a_restored_draft_deletes_it(page, api):
     page.get_by_role("button", name="Discard").click()
     expect(page.get_by_text("Restored your unsaved work")).to_have_count(0)
     expect(page.get_by_label("Negative")).not_to_be_checked()
-    assert api.get(f"/api/tasks/{ids[0]}/draft").status == 404
+    assert api.get(f"/api/tasks/{ids[0]}/draft").json is None
 
 
 def test_question_mark_toggles_the_hotkey_overlay(page, api):
@@ -199,3 +199,21 @@ def test_an_editor_that_fails_to_load_is_reported_in_place(page, api):
     page.goto(page.base_url + "/label")
     expect(page.get_by_role("alert")).to_contain_text("The labeling editor could not be shown")
     expect(page.get_by_role("button", name=re.compile("^Submit"))).to_be_disabled()
+
+
+def test_a_label_session_logs_no_console_errors(page, api):
+    # Every console error counts here, a failed request's "Failed to load resource" too.
+    messages = []
+    page.on("console", lambda message: messages.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: messages.append(str(error)))
+    ids = labeled_project(api, count=3)
+    open_label(page)
+    expect_task(page, ids[0])
+    page.get_by_label("Positive").click()
+    page.keyboard.press("Control+Enter")
+    expect_task(page, ids[1])
+    page.keyboard.press("2")
+    page.keyboard.press("Control+Enter")
+    expect_task(page, ids[2])
+    assert chosen(completions_of(api, ids[1])[0]) == [["Negative"]]
+    assert messages == []

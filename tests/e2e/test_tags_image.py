@@ -509,3 +509,17 @@ def test_five_hundred_regions_load_and_stay_quick(editor, page):
     click(page, screen(page, 4 * 3 + 1, 5 + 1))
     assert page.evaluate("window.editor.store.selected") == "r28"
     assert result(page) == regions
+
+
+def test_boxes_show_their_label_on_the_image_and_same_label_regions_are_numbered(editor):
+    regions = [rect_item("a", 10, 20, 20, 20), rect_item("b", 60, 60, 20, 20), rect_item("c", 40, 5, 10, 10, labels=("Dog",))]
+    page = open_image(editor, RECT_CONFIG, regions)
+    caption = page.locator(".lsd-image-region[data-region-id=a] text")
+    assert caption.text_content() == "Cat"
+    assert caption.get_attribute("fill") == "red"
+    # Written just above the box's top-left corner, in the image's natural pixels.
+    assert float(caption.get_attribute("x")) == approx(0.10 * WIDTH)
+    assert float(caption.get_attribute("y")) < 0.20 * HEIGHT
+    assert page.locator(".lsd-image-region[data-region-id=c] text").text_content() == "Dog"
+    assert page.locator(".lsd-region-name").all_text_contents() == ["Cat #1", "Cat #2", "Dog"]
+    assert result(page) == regions

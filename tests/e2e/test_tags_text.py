@@ -448,3 +448,32 @@ def test_pairwise_ranker_filter_and_collapse(editor):
     page.click("summary:has-text('First')")
     page.click("summary:has-text('Second')")
     assert page.evaluate("[...document.querySelectorAll('.lsd-panel')].map(d => d.open)") == [False, True]
+
+
+def test_single_choices_are_radios_chosen_one_of(editor):
+    config = """<View><Text name="t" value="$t"/>
+      <Choices name="s" toName="t" choice="single"><Choice value="A"/><Choice value="B"/></Choices>
+      <Choices name="r" toName="t" choice="single-radio"><Choice value="X"/><Choice value="Y"/></Choices></View>"""
+    page = editor(config, {"t": "x"})
+    assert page.locator(".lsd-choices input[type=radio]").count() == 4
+    assert page.locator(".lsd-choices input[type=checkbox]").count() == 0
+    page.get_by_role("radio", name="A").click()
+    page.get_by_role("radio", name="B").click()
+    page.get_by_role("radio", name="X").click()
+    page.get_by_role("radio", name="Y").click()
+    assert without_ids(result(page)) == [
+        {"from_name": "s", "to_name": "t", "type": "choices", "value": {"choices": ["B"]}},
+        {"from_name": "r", "to_name": "t", "type": "choices", "value": {"choices": ["Y"]}}]
+    assert [page.is_checked(f"input[value={value}]") for value in "ABXY"] == [False, True, False, True]
+    page.get_by_role("radio", name="Y").click()  # a single-radio choice stays chosen
+    page.get_by_role("radio", name="B").click()  # a single one is unchosen, as a checkbox would be
+    assert without_ids(result(page)) == [{"from_name": "r", "to_name": "t", "type": "choices", "value": {"choices": ["Y"]}}]
+    assert [page.is_checked(f"input[value={value}]") for value in "ABXY"] == [False, False, False, True]
+
+
+def test_a_choices_only_config_shows_no_regions_panel(editor):
+    page = editor(CHOICES, {"text": "hello"})
+    assert page.locator(".lsd-choices").count() == 2
+    assert not page.locator(".lsd-side").is_visible()
+    page = editor(NER, {"text": "hello"})  # a config that makes regions has the panel, empty or not
+    assert page.locator(".lsd-side").is_visible()

@@ -25,6 +25,11 @@ const polygon = {
   },
 
   // The centre of the points' bounding box.
+  // Where the region's caption starts: the top-left of its bounding box.
+  captionAt(g) {
+    return [Math.min(...g.points.map((point) => point[0])), Math.min(...g.points.map((point) => point[1]))];
+  },
+
   centre(g) {
     const xs = g.points.map((point) => point[0]);
     const ys = g.points.map((point) => point[1]);

@@ -26,6 +26,9 @@ export default {
     return [g.x + dx, g.y + dy];
   },
 
+  // Where the region's caption starts: its top-left corner, which a rotation keeps in place.
+  captionAt: (g) => [g.x, g.y],
+
   // The region's SVG from its geometry in natural pixels.
   draw(geom, paint) {
     return svg("rect", { ...paint, x: geom.x, y: geom.y, width: Math.max(geom.w, 0), height: Math.max(geom.h, 0),
