@@ -39,12 +39,13 @@ function renderRegionList(ctx, side) {
     side.hidden = !drawsRegions && !ids.length;
     heading.textContent = `Regions (${ids.length})`;
     const names = ids.map((id) => regionName(ctx, id));
+    const uses = new Map();
+    for (const name of names) uses.set(name, (uses.get(name) || 0) + 1);
     const seen = new Map();
     list.replaceChildren(...ids.map((id, index) => {
       const name = names[index];
       seen.set(name, (seen.get(name) || 0) + 1);
-      const repeated = names.indexOf(name) !== names.lastIndexOf(name);
-      return regionRow(ctx, id, repeated ? `${name} #${seen.get(name)}` : name);
+      return regionRow(ctx, id, uses.get(name) > 1 ? `${name} #${seen.get(name)}` : name);
     }));
   };
   store.subscribe(draw);
