@@ -191,14 +191,26 @@ def import_files(store, files, config, key_map=None):
                 "so a file can't fill a task by itself; import JSON or CSV with a column per key")
     counted = Counter()
     place = ItemPlace()
-    items = itertools.chain.from_iterable(_counted_items(name, stream, counted, place) for name, stream in files)
+    series_files = takes_series_files(config)
+    items = itertools.chain.from_iterable(_counted_items(name, stream, counted, place, series_files)
+                                          for name, stream in files)
     if key_map:
         items = _with_keys_mapped(items, key_map)
     return import_items(store, items, config, counted, place)
 
 
-def _counted_items(name, stream, counted, place):
-    """The file's items, counting sources as 0.8's `formats` does: items of a JSON body, else files."""
+def takes_series_files(config):
+    """Whether a CSV/TSV file is one task's series rather than rows of tasks: the config's only data key is a
+    TimeSeries that loads a URL (Label Studio 0.8 stored such a file and made one task pointing at it)."""
+    if config is None or len(config.data_keys) != 1:
+        return False
+    ref = [ref for ref in config.data_refs if ref.key == config.data_keys[0]][-1]
+    return ref.tag == "TimeSeries" and (ref.value_type or "url").lower() == "url"
+
+
+def _counted_items(name, stream, counted, place, series_files=False):
+    """The file's items, counting sources as 0.8's `formats` does: items of a JSON body, else files.
+    With `series_files` a CSV/TSV file is one item: the file itself, stored and pointed at."""
     place.file, place.number = name, 0
     if name == REQUEST_BODY:
         for item in read_file(name, stream):
@@ -207,6 +219,10 @@ def _counted_items(name, stream, counted, place):
             yield item
         return
     counted[posixpath.splitext(name)[1].lower()] += 1
+    if series_files and kind_of(name) in ("csv", "tsv"):
+        place.number = 1
+        yield MediaFile(name=posixpath.basename(name.replace("\\", "/")), data=stream.read())
+        return
     for item in read_file(name, stream):
         place.number += 1
         yield item
