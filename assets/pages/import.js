@@ -25,6 +25,7 @@ export async function mount(root, shell) {
       h("button", { type: "button", class: "primary", onclick: () => fileInput.click() }, "Choose files…"),
       h("button", { type: "button", onclick: () => folderInput.click() }, "Choose a folder…")),
     h("p", { class: "hint" }, "JSON, CSV, TSV, TXT, images, audio, HTML. All files are imported together, or none if any is invalid."),
+    h("p", { class: "hint" }, "In a time-series project (a TimeSeries loading a URL), each CSV or TSV file becomes one task that points at the stored file."),
     fileInput, folderInput);
   const pasted = h("textarea", { id: "paste-text", spellcheck: "false",
     placeholder: '[{"text": "first task"}, {"text": "second task"}]\n\nor CSV:\ntext\nfirst task', oninput: showPasteKind });
