@@ -4,7 +4,9 @@ text), move, resize, relabel, delete and undo, relations, per-region controls, z
 corpus templates with their sample results kept byte for byte, and a CSV imported as one task."""
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from lsdesk.formats.examples import example_task
 from tests.corpus import CONFIGS, CORPUS
 from tests.test_api_import import upload
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TS_CONFIGS = [path for path in CONFIGS if "<TimeSeries" in path.read_text()]
 
 POINTS = 101  # times 0..100: one point per unit, so a point's time is its index
@@ -284,3 +287,55 @@ def test_corpus_time_series_templates_draw_and_keep_their_sample_results(editor,
     ranges = {item["id"] for item in loaded if item.get("type") == "timeserieslabels"}
     assert len(page.query_selector_all(".lsd-ts-region")) == len(ranges)
     assert json.dumps(result(page)) == json.dumps(loaded)
+
+
+def test_data_helpers_parse_format_and_decimate(page):
+    page.goto(page.base_url + "/api/health")
+    got = page.evaluate('''async () => {
+        const d = await import("/assets/editor/timeseries-data.js");
+        const parse = d.timeParser("%Y-%m-%d %H:%M:%S.%f");
+        const ms = parse("2020-01-04 12:30:15.250000");
+        const spike = new Float64Array(1000000);
+        spike[654321] = 7;
+        const times = Float64Array.from({ length: 1000000 }, (_, i) => i);
+        const line = d.decimate(times, spike, 0, 999999, 500);
+        let max = -Infinity;
+        for (let k = 1; k < line.length; k += 2) max = Math.max(max, line[k]);
+        return {
+            ms, back: d.formatTime(ms, "%Y-%m-%d %H:%M:%S.%f"), day: d.formatTime(ms, "%d %b %Y"),
+            epoch: d.timeParser("%s")("1600000000"), plain: [d.timeParser()("12.5"), d.timeParser()("2020-01-02T00:00:00Z")],
+            numbers: [d.formatNumber(12345.678, ",.1f"), d.formatNumber(0.256, ".0%"), d.formatNumber(3, "d"), d.formatNumber(1 / 3, "")],
+            table: d.parseTable('t,"a, quoted",b\\r\\n1,"x ""y""",2\\r\\n\\r\\n', ","),
+            headless: d.parseTable("0;5\\n1;6\\n", ";", true),
+            sep: [d.separatorOf("\\\\t"), d.separatorOf(undefined, "/data/upload/x.tsv"), d.separatorOf(";")],
+            points: line.length / 2, max,
+        };
+    }''')
+    assert got["ms"] == 1578141015250 and got["back"] == "2020-01-04 12:30:15.250000" and got["day"] == "04 Jan 2020"
+    assert got["epoch"] == 1600000000000 and got["plain"] == [12.5, 1577923200000]
+    assert got["numbers"] == ["12,345.7", "26%", "3", "0.333333"]
+    assert got["table"] == {"t": ["1"], "a, quoted": ['x "y"'], "b": ["2"]}
+    assert got["headless"] == {"0": ["0", "1"], "1": ["5", "6"]}
+    assert got["sep"] == ["\t", "\t", ";"]
+    assert got["points"] <= 4 * 501 and got["max"] == 7  # a million points, four per pixel column, the spike kept
+
+
+@pytest.mark.skipif(not os.environ.get("LSDESK_SCREENSHOTS"), reason="set LSDESK_SCREENSHOTS=1 to write docs/screenshots")
+def test_screenshot(page, api):
+    xml = (CORPUS / "v08" / "ts_segmentation" / "config.xml").read_text()
+    api.post("/api/project/config", json={"label_config": xml})
+    day = "2020-01-{:02d} 00:00:00.000000".format
+    regions = [("a1", 4, 11, "Run"), ("a2", 15, 15, "Swim"), ("a3", 20, 27, "Walk")]
+    result = [{"id": id_, "from_name": "label", "to_name": "ts", "type": "timeserieslabels",
+               "value": {"start": day(start), "end": day(end), "instant": start == end, "timeserieslabels": [label]}}
+              for id_, start, end, label in regions]
+    task = {"data": example_task(parse_config(xml)), "completions": [{"result": result}]}
+    answer = api.post("/api/project/import", json=[task])
+    [task_id] = answer.json["new_task_ids"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{page.base_url}/label/{task_id}")
+    page.wait_for_selector(".lsd-timeseries[data-state=ready]")
+    page.click("[data-region-id=a3]")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SCREENSHOTS / "timeseries.png"))
+    assert (SCREENSHOTS / "timeseries.png").stat().st_size < 200_000
