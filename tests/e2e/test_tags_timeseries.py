@@ -109,7 +109,8 @@ LOADED = [
 
 
 def region_box(page, region_id):
-    return page.eval_on_selector(f"[data-region-id={region_id}]", "e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")
+    return page.eval_on_selector(f"[data-region-id={region_id}]",
+                                 "e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")
 
 
 def test_move_resize_relabel_delete_and_undo(editor):
