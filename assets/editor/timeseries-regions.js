@@ -172,12 +172,13 @@ export const regionEditing = {
       }
       return;
     }
+    // A click on a range selects it; elsewhere it first unselects, then (with a label armed) marks an instant.
     if (gesture.id) {
       this.store.select(this.store.selected === gesture.id ? null : gesture.id);
-    } else if (this.ctx.armedFor(this.name).length) {
-      this.addRegion(gesture.index, gesture.index);
     } else if (this.store.selected) {
       this.store.select(null);
+    } else if (this.ctx.armedFor(this.name).length) {
+      this.addRegion(gesture.index, gesture.index);
     }
   },
 

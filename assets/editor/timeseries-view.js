@@ -147,6 +147,8 @@ export class TimeSeriesView {
       this.series = buildSeries(columns, { timeColumn: attr(this.node, "timeColumn"), timeFormat: this.timeFormat,
         channels: this.channels.map((channel) => channel.column) });
       if (this.series.length === 0) throw new Error("the series has no rows");
+      const { raw } = this.series;
+      this.datesOnAxis = Boolean(this.timeFormat) || (raw !== null && typeof raw[0] === "string" && Number.isNaN(Number(raw[0])));
       for (const channel of this.channels) channel.extent = extent(this.series.values[channel.column]);
       const { times } = this.series;
       this.window = [times[0], times[times.length - 1] > times[0] ? times[times.length - 1] : times[0] + 1];
@@ -250,10 +252,10 @@ export class TimeSeriesView {
     return nearestIndex(this.series.times, this.timeAt(clientX));
   }
 
+  // A time on the axis as text: dates by timeDisplayFormat (strftime), numbers by it as a d3 format.
   label(t) {
-    if (this.displayFormat && (this.timeFormat || !this.series.raw)) return formatTime(t, this.displayFormat);
-    if (this.timeFormat) return formatTime(t, this.timeFormat);
-    return formatNumber(t, Math.abs(t) >= 1e4 ? "d" : "");
+    if (this.datesOnAxis) return formatTime(t, this.displayFormat || this.timeFormat || "%Y-%m-%d %H:%M:%S");
+    return formatNumber(t, this.displayFormat || (Math.abs(t) >= 1e4 ? "d" : ""));
   }
 
   // -- drawing --------------------------------------------------------------------------------

@@ -147,6 +147,28 @@ def test_per_region_choices_and_rating_copy_the_range(editor):
     ])
 
 
+WHOLE = """<View>
+  <TimeSeries name="ts" value="$ts" valueType="json" timeColumn="time"><Channel column="a"/></TimeSeries>
+  <Choices name="pattern" toName="ts"><Choice value="Growth"/><Choice value="Decay"/></Choices>
+  <TextArea name="note" toName="ts"/>
+  <Rating name="stars" toName="ts"/>
+</View>"""
+
+
+def test_whole_series_choices_text_and_rating(editor):
+    page = open_series(editor, WHOLE)
+    page.keyboard.press("2")  # Decay
+    page.fill(".lsd-textarea textarea, .lsd-textarea input", "slow decay")
+    page.keyboard.press("Enter")
+    page.click(".lsd-rating button >> nth=2")
+    items = [without_id(item) for item in result(page)]
+    assert json.dumps(items) == json.dumps([
+        {"from_name": "pattern", "to_name": "ts", "type": "choices", "value": {"choices": ["Decay"]}},
+        {"from_name": "note", "to_name": "ts", "type": "textarea", "value": {"text": ["slow decay"]}},
+        {"from_name": "stars", "to_name": "ts", "type": "rating", "value": {"rating": 3}},
+    ])
+
+
 RELATIONS = """<View>
   <TimeSeriesLabels name="labels1" toName="ts1"><Label value="Run"/></TimeSeriesLabels>
   <TimeSeries name="ts1" value="$ts" valueType="json" timeColumn="time"><Channel column="a"/></TimeSeries>
