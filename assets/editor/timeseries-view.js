@@ -72,6 +72,7 @@ export class TimeSeriesView {
     this.load();
   }
 
+  // What other tags may ask of this series.
   api() {
     const view = this;
     return {
