@@ -1,0 +1,286 @@
+"""Brush masks in a real browser: strokes on the image's pixel grid, the exact RLE items they make, the eraser,
+undo per stroke, Label Studio's RLE loaded and shown, and exports equal to label-studio-converter's."""
+
+import base64
+import json
+import struct
+import zlib
+from pathlib import Path
+
+from lsdesk.config import parse_config
+from lsdesk.formats.export import FORMATS
+from lsdesk.formats.export.brush import decode_rle
+from tests.fixtures.export.helpers import png_pixels
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "brush"
+SAMPLE = {"image": "/assets/samples/sample.png"}  # 320×240
+WIDTH, HEIGHT = 320, 240
+
+CONFIG = """<View>
+  <Image name="image" value="$image"/>
+  <BrushLabels name="tag" toName="image" opacity="1">
+    <Label value="Planet" background="#0000ff"/>
+    <Label value="Moonwalker" background="#ff0000"/>
+  </BrushLabels>
+</View>"""
+
+# -- masks as the editor paints and encodes them, computed here independently ------------------------
+
+
+def paint(mask, width, height, a, b, size, value=255):
+    """Every pixel within size/2 of the segment a-b between pixel centres (the editor's rule, same arithmetic)."""
+    (ax, ay), (bx, by) = a, b
+    r2 = (size / 2) ** 2
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    for y in range(max(0, min(ay, by) - size), min(height, max(ay, by) + size + 1)):
+        for x in range(max(0, min(ax, bx) - size), min(width, max(ax, bx) + size + 1)):
+            t = ((x - ax) * dx + (y - ay) * dy) / length2 if length2 else 0
+            t = 0 if t < 0 else 1 if t > 1 else t
+            ex, ey = x - (ax + t * dx), y - (ay + t * dy)
+            if ex * ex + ey * ey <= r2:
+                mask[y * width + x] = value
+
+
+def stroke_mask(strokes, width=WIDTH, height=HEIGHT, mask=None):
+    """The mask of strokes [(pixels, size, value)], each a chain of segments from its first pixel."""
+    mask = bytearray(width * height) if mask is None else mask
+    for pixels, size, value in strokes:
+        last = pixels[0]
+        for pixel in pixels:
+            paint(mask, width, height, last, pixel, size, value)
+            last = pixel
+    return mask
+
+
+def encode(mask):
+    """label-studio-converter's mask2rle of an alpha mask (R=G=B=A), written out plainly."""
+    bits = [f"{len(mask) * 4:032b}", f"{7:05b}", "0010", "0011", "0111", "1111"]
+    at = 0
+    while at < len(mask):
+        end = at
+        while end < len(mask) and mask[end] == mask[at]:
+            end += 1
+        length = (end - at) * 4
+        while length > 65536:
+            bits.append(f"111{65535:016b}{mask[at]:08b}")
+            length -= 65536
+        size = next(i for i, bits_ in enumerate((3, 4, 8, 16)) if length <= 2 ** bits_)
+        bits.append(f"1{size:02b}{length - 1:0{(3, 4, 8, 16)[size]}b}{mask[at]:08b}")
+        at = end
+    text = "".join(bits)
+    text += "0" * (8 - len(text) % 8)
+    return [int(text[i:i + 8], 2) for i in range(0, len(text), 8)]
+
+
+def png(width, height):
+    """A grey PNG of that size as a data URL."""
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+# -- the page ---------------------------------------------------------------------------------------
+
+
+def open_image(editor, config=CONFIG, result=(), data=SAMPLE):
+    page = editor(config, data, result)
+    page.wait_for_selector(".lsd-image[data-state=ready]")
+    return page
+
+
+def screen(page, pixel, width=WIDTH, height=HEIGHT):
+    """The screen point over the centre of a natural pixel."""
+    box = page.evaluate("""() => {
+        const box = document.querySelector(".lsd-image .lsd-image-overlay").getBoundingClientRect();
+        return [box.x, box.y, box.width, box.height];
+    }""")
+    left, top, shown_width, shown_height = box
+    return left + (pixel[0] + 0.5) / width * shown_width, top + (pixel[1] + 0.5) / height * shown_height
+
+
+def stroke(page, pixels, **size):
+    page.mouse.move(*screen(page, pixels[0], **size))
+    page.mouse.down()
+    for pixel in pixels[1:]:
+        page.mouse.move(*screen(page, pixel, **size))
+    page.mouse.up()
+
+
+def result(page):
+    return page.evaluate("window.editor.getResult()")
+
+
+def item(id_, rle, labels=("Planet",), width=WIDTH, height=HEIGHT):
+    return {"id": id_, "from_name": "tag", "to_name": "image", "type": "brushlabels",
+            "original_width": width, "original_height": height, "image_rotation": 0,
+            "value": {"format": "rle", "rle": rle, "brushlabels": list(labels)}}
+
+
+def shown_alpha(page):
+    """The alpha channel of the brush canvas, read back from the page."""
+    return page.evaluate("""() => {
+        const canvas = document.querySelector(".lsd-image-brush");
+        return Array.from(canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data
+            .filter((_, i) => i % 4 === 3));
+    }""")
+
+
+FIRST = [(40, 50), (60, 55), (90, 70)]
+SECOND = [(200, 120), (210, 160)]
+
+
+# -- tests ------------------------------------------------------------------------------------------
+
+
+def test_a_stroke_is_one_exact_brushlabels_item_on_the_natural_pixel_grid(editor):
+    page = open_image(editor)
+    page.keyboard.press("1")
+    stroke(page, FIRST)
+    [made] = result(page)
+    assert made == item(made["id"], encode(stroke_mask([(FIRST, 10, 255)])))
+    assert list(made) == ["id", "from_name", "to_name", "type", "original_width", "original_height",
+                          "image_rotation", "value"]
+    assert list(made["value"]) == ["format", "rle", "brushlabels"]
+    # lsdesk's exporter decodes it to the same pixels.
+    assert decode_rle(made["value"]["rle"])[3::4] == stroke_mask([(FIRST, 10, 255)])
+
+
+def test_strokes_of_one_label_grow_its_region_each_one_undo_step(editor):
+    page = open_image(editor)
+    page.keyboard.press("1")
+    stroke(page, FIRST)
+    [first] = result(page)
+    stroke(page, SECOND)
+    [second] = result(page)
+    assert second["id"] == first["id"]
+    assert second["value"]["rle"] == encode(stroke_mask([(FIRST, 10, 255), (SECOND, 10, 255)]))
+    page.keyboard.press("Control+z")
+    assert result(page) == [first]
+    page.keyboard.press("Control+z")
+    assert result(page) == []
+    page.keyboard.press("Control+Shift+z")
+    page.keyboard.press("Control+Shift+z")
+    assert result(page) == [second]
+    # The canvas shows what the result holds, in full opacity (#0000ff, opacity 1).
+    assert shown_alpha(page) == list(stroke_mask([(FIRST, 10, 255), (SECOND, 10, 255)]))
+
+
+def test_another_label_is_another_region_and_the_eraser_and_size_keys_change_the_selected_one(editor):
+    page = open_image(editor)
+    page.keyboard.press("1")
+    stroke(page, FIRST)
+    page.keyboard.press("2")
+    page.keyboard.press("]")  # 10 → 15
+    stroke(page, SECOND)
+    planet, moon = result(page)
+    assert moon["value"]["brushlabels"] == ["Moonwalker"] and moon["id"] != planet["id"]
+    assert moon["value"]["rle"] == encode(stroke_mask([(SECOND, 15, 255)]))
+    assert page.locator(".lsd-brush-size").text_content() == "Size 15px"
+    # Select the Planet mask by clicking it with the select tool, then erase across it.
+    page.keyboard.press("v")
+    page.mouse.click(*screen(page, FIRST[1]))
+    assert page.evaluate("window.editor.store.selected") == planet["id"]
+    page.keyboard.press("e")
+    page.keyboard.press("[")
+    page.keyboard.press("[")  # 15 → 10 → 8
+    assert page.locator(".lsd-brush-eraser").get_attribute("aria-pressed") == "true"
+    cut = [(60, 30), (60, 80)]
+    stroke(page, cut)
+    planet_after, moon_after = result(page)
+    assert moon_after == moon
+    assert planet_after["value"]["rle"] == encode(stroke_mask([(FIRST, 10, 255), (cut, 8, 0)]))
+    # Relabel the selected mask with a label button; undo puts the label back.
+    page.locator(".lsd-label", has_text="Moonwalker").click()
+    assert result(page)[0]["value"]["brushlabels"] == ["Moonwalker"]
+    page.keyboard.press("Control+z")
+    assert result(page)[0] == planet_after
+
+
+def test_hidden_masks_are_not_drawn_and_deleted_ones_go_with_their_undo(editor):
+    mask = stroke_mask([(FIRST, 10, 255)])
+    loaded = item("m1", encode(mask))
+    page = open_image(editor, result=[loaded])
+    assert shown_alpha(page) == list(mask)
+    page.locator(".lsd-region[data-region-id=m1] .lsd-region-hide").click()
+    assert set(shown_alpha(page)) == {0}
+    page.locator(".lsd-region[data-region-id=m1] .lsd-region-hide").click()
+    page.locator(".lsd-region[data-region-id=m1] .lsd-region-delete").click()
+    assert result(page) == [] and set(shown_alpha(page)) == {0}
+    page.keyboard.press("Control+z")
+    assert result(page) == [loaded] and shown_alpha(page) == list(mask)
+
+
+def test_label_studio_rle_loads_and_shows_the_same_pixels(editor):
+    masks = {case["name"]: case for case in json.loads((FIXTURES / "masks.json").read_text())}
+    for name in ("ring", "speckle", "block"):
+        case = masks[name]
+        width, height = case["width"], case["height"]
+        loaded = item("ls", case["rle"], width=width, height=height)
+        page = open_image(editor, result=[loaded], data={"image": png(width, height)})
+        assert shown_alpha(page) == case["alpha"], name
+        assert json.dumps(result(page), separators=(",", ":")) == json.dumps([loaded], separators=(",", ":"))
+
+
+def test_the_editors_rle_codec_is_the_converters(editor):
+    page = editor(CONFIG, SAMPLE)
+    cases = json.loads((FIXTURES / "masks.json").read_text())
+    checked = page.evaluate("""async (cases) => {
+        const { encodeMask, decodeAlpha } = await import("/assets/editor/rle.js");
+        return cases.map((c) => [c.name,
+            JSON.stringify(encodeMask(Uint8Array.from(c.alpha))) === JSON.stringify(c.rle),
+            JSON.stringify(Array.from(decodeAlpha(c.rle, c.width, c.height))) === JSON.stringify(c.alpha)]);
+    }""", cases)
+    assert checked == [[case["name"], True, True] for case in cases]
+
+
+def test_a_stroke_on_a_zoomed_image_lands_on_the_same_natural_pixels(editor):
+    page = open_image(editor)
+    page.locator(".lsd-image-zoom", has_text="+").click()
+    page.locator(".lsd-image-zoom", has_text="+").click()
+    page.keyboard.press("1")
+    pixels = [(150, 110), (170, 125)]
+    stroke(page, pixels)
+    [made] = result(page)
+    assert made["value"]["rle"] == encode(stroke_mask([(pixels, 10, 255)]))
+
+
+# The strokes of the completion in tests/fixtures/brush/drawn (recorded from this page once).
+# Keys pressed before each stroke: a label (pressed again it would be disarmed), the size, the eraser.
+DRAWN = [(["1"], FIRST), ([], SECOND), (["2", "]"], [(250, 30), (300, 40), (310, 100)]),
+         (["e", "[", "["], [(255, 20), (255, 60)])]
+
+
+def draw_fixture_strokes(page):
+    for keys, pixels in DRAWN:
+        for key in keys:
+            page.keyboard.press(key)
+        stroke(page, pixels)
+    return result(page)
+
+
+def test_a_drawn_mask_exports_as_the_converter_exports_it(editor):
+    page = open_image(editor)
+    drawn = draw_fixture_strokes(page)
+    tasks = json.loads((FIXTURES / "drawn" / "tasks.json").read_text())
+    recorded = tasks[0]["completions"][0]["result"]
+    assert [{**it, "id": None} for it in drawn] == [{**it, "id": None} for it in recorded]
+    erased = (DRAWN[3][1], 8, 0)  # with no mask selected, the eraser clears every shown one
+    assert [it["value"]["rle"] for it in drawn] == [
+        encode(stroke_mask([(FIRST, 10, 255), (SECOND, 10, 255), erased])),
+        encode(stroke_mask([(DRAWN[2][1], 15, 255), erased]))]
+    tasks[0]["completions"][0]["result"] = drawn
+    config = parse_config((FIXTURES / "drawn" / "config.xml").read_text())
+    for fmt in ("BRUSH_TO_NUMPY", "BRUSH_TO_PNG"):
+        ours = {path: b"".join(chunks) for path, chunks in FORMATS[fmt].files(iter(tasks), config, None)}
+        expected = FIXTURES / "drawn" / "expected" / fmt
+        theirs = {path.name: path.read_bytes() for path in expected.iterdir()}
+        assert sorted(ours) == sorted(theirs), fmt
+        for name, data in theirs.items():
+            if fmt == "BRUSH_TO_NUMPY":
+                assert ours[name] == data, name
+            else:
+                assert png_pixels(ours[name]) == png_pixels(data), name
