@@ -22,7 +22,6 @@ export class BrushLayer {
     this.masks = new Map(); // region id → {rle, alpha, bounds}: the decoded RLE of its items
     this.pending = null; // a mask painted for a region not made yet: {rle, alpha, bounds}
     this.layers = []; // what the canvas shows, bottom first: {id, alpha, bounds, rgb, opacity}
-    this.drawn = EMPTY; // the pixels the canvas may hold colour in
     this.colors = new Map();
   }
 
@@ -51,16 +50,22 @@ export class BrushLayer {
     this.masks.delete(id);
   }
 
-  // Show these layers; composes the canvas again when anything about them changed.
+  // Show these layers, composing again the pixels of those added, removed or changed (all of them when
+  // the kept ones changed order, which changes how they overlap).
   show(layers) {
-    const same = layers.length === this.layers.length && layers.every((layer, i) => {
-      const old = this.layers[i];
-      return old.id === layer.id && old.alpha === layer.alpha && old.opacity === layer.opacity
-        && old.rgb.join() === layer.rgb.join();
-    });
-    if (same) return;
-    let rect = this.drawn;
-    for (const layer of layers) rect = union(rect, layer.bounds);
+    const before = new Map(this.layers.map((layer) => [layer.id, layer]));
+    let rect = EMPTY;
+    for (const layer of layers) {
+      const old = before.get(layer.id);
+      if (!old || old.alpha !== layer.alpha || old.opacity !== layer.opacity || old.rgb.join() !== layer.rgb.join()) {
+        rect = union(rect, union(layer.bounds, old ? old.bounds : EMPTY));
+      }
+    }
+    const now = new Set(layers.map((layer) => layer.id));
+    for (const old of this.layers) if (!now.has(old.id)) rect = union(rect, old.bounds);
+    const keptBefore = this.layers.filter((old) => now.has(old.id)).map((old) => old.id);
+    const kept = layers.filter((layer) => before.has(layer.id)).map((layer) => layer.id);
+    if (keptBefore.join("\u0000") !== kept.join("\u0000")) for (const layer of layers) rect = union(rect, layer.bounds);
     this.layers = layers;
     this.compose(rect);
   }
@@ -72,14 +77,10 @@ export class BrushLayer {
     const data = this.pixels.data;
     const { width } = this;
     for (let y = rect.y0; y < rect.y1; y += 1) data.fill(0, (y * width + rect.x0) * 4, (y * width + rect.x1) * 4);
-    let drawn = EMPTY;
     for (const layer of this.layers) {
       const area = intersect(rect, layer.bounds);
       if (!isEmpty(area)) blend(data, width, layer, area);
-      drawn = union(drawn, layer.bounds);
     }
-    const covered = rect.x0 <= this.drawn.x0 && rect.y0 <= this.drawn.y0 && rect.x1 >= this.drawn.x1 && rect.y1 >= this.drawn.y1;
-    this.drawn = covered ? drawn : union(drawn, this.drawn);
     this.context.putImageData(this.pixels, 0, 0, rect.x0, rect.y0, rect.x1 - rect.x0, rect.y1 - rect.y0);
   }
 

@@ -3,9 +3,12 @@ undo per stroke, Label Studio's RLE loaded and shown, and exports equal to label
 
 import base64
 import json
+import os
 import struct
 import zlib
 from pathlib import Path
+
+import pytest
 
 from lsdesk.config import parse_config
 from lsdesk.formats.export import FORMATS
@@ -284,3 +287,61 @@ def test_a_drawn_mask_exports_as_the_converter_exports_it(editor):
                 assert ours[name] == data, name
             else:
                 assert png_pixels(ours[name]) == png_pixels(data), name
+
+
+def test_the_corpus_brush_config_paints_its_sample_task_in_its_label_colour(editor):
+    from lsdesk.formats.examples import example_task
+    from tests.corpus import CORPUS
+
+    xml = (CORPUS / "v08" / "image_brushes" / "config.xml").read_text()
+    page = open_image(editor, xml, data=example_task(parse_config(xml)))
+    assert page.locator(".lsd-unsupported").count() == 0
+    width, height = page.evaluate("[document.querySelector('.lsd-image img').naturalWidth,"
+                                  " document.querySelector('.lsd-image img').naturalHeight]")
+    page.keyboard.press("1")
+    pixels = [(width // 4, height // 4), (width // 2, height // 3)]
+    stroke(page, pixels, width=width, height=height)
+    [made] = result(page)
+    mask = stroke_mask([(pixels, 10, 255)], width, height)
+    assert made == {**item(made["id"], encode(mask), width=width, height=height), "from_name": "tag"}
+    # Label "Planet" is rgba(0, 0, 255, 0.7), drawn at BrushLabels' default opacity 0.6.
+    assert set(shown_alpha(page)) == {0, round(255 * 0.7 * 0.6)}
+
+
+@pytest.mark.skipif(not os.environ.get("LSDESK_SCREENSHOTS"), reason="set LSDESK_SCREENSHOTS=1 to write docs/screenshots")
+def test_screenshot(editor):
+    page = open_image(editor, CONFIG.replace('opacity="1"', 'opacity="0.5"'))
+    page.set_viewport_size({"width": 900, "height": 720})
+    page.keyboard.press("]")
+    page.keyboard.press("]")
+    page.keyboard.press("1")
+    stroke(page, [(60, 60), (90, 80), (130, 90), (150, 120), (140, 150)])
+    page.keyboard.press("2")
+    stroke(page, [(220, 60), (260, 70), (280, 110)])
+    page.mouse.move(*screen(page, (200, 170)))
+    path = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "brush.png"
+    page.locator("#editor").screenshot(path=str(path))
+    assert path.stat().st_size < 200_000
+
+
+def test_a_cancelled_stroke_leaves_the_result_and_the_canvas_as_they_were(editor):
+    mask = stroke_mask([(FIRST, 10, 255)])
+    loaded = item("m1", encode(mask))
+    page = open_image(editor, result=[loaded])
+    page.keyboard.press("1")
+    page.mouse.move(*screen(page, (30, 100)))
+    page.mouse.down()
+    page.mouse.move(*screen(page, (120, 60)))  # across the loaded mask, grown in place
+    page.mouse.move(*screen(page, (150, 150)))
+    page.evaluate("document.querySelector('.lsd-image-viewport').dispatchEvent(new PointerEvent('pointercancel'))")
+    page.mouse.up()
+    assert result(page) == [loaded]
+    assert shown_alpha(page) == list(mask)
+    page.keyboard.press("2")  # a new mask this time
+    page.mouse.move(*screen(page, (200, 100)))
+    page.mouse.down()
+    page.mouse.move(*screen(page, (250, 200)))
+    page.evaluate("document.querySelector('.lsd-image-viewport').dispatchEvent(new PointerEvent('pointercancel'))")
+    page.mouse.up()
+    assert result(page) == [loaded]
+    assert shown_alpha(page) == list(mask)

@@ -135,16 +135,17 @@ export default {
   cancel(view, g) {
     const layer = view.brush;
     layer.layers = layer.layers.filter((shown) => shown.id !== null);
-    for (const { id } of g.masks) {
+    let painted = EMPTY;
+    for (const { id, mask } of g.masks) {
+      painted = union(painted, mask.bounds);
       if (id === null) continue;
       layer.forget(id);
       const entry = view.entries.get(id);
       if (entry) entry.sig = null;
     }
-    layer.drawn = union(layer.drawn, { x0: 0, y0: 0, x1: view.width, y1: view.height });
-    layer.layers = [];
     view.drawingLayer.replaceChildren();
     view.sync();
+    layer.compose(painted);
   },
 
   // The brush outline under the pointer.
