@@ -345,3 +345,36 @@ def test_a_cancelled_stroke_leaves_the_result_and_the_canvas_as_they_were(editor
     page.mouse.up()
     assert result(page) == [loaded]
     assert shown_alpha(page) == list(mask)
+
+
+def test_brush_results_round_trip_byte_for_byte_after_select_hide_and_show(editor):
+    config = """<View><Image name="image" value="$image"/>
+      <BrushLabels name="tag" toName="image"><Label value="Planet"/><Label value="Moonwalker"/></BrushLabels>
+      <Brush name="bare" toName="image"/>
+      <Labels name="lab" toName="image"><Label value="Sky"/></Labels></View>"""
+    one = encode(stroke_mask([(FIRST, 10, 255)]))
+    two = encode(stroke_mask([(SECOND, 20, 255)]))
+    three = encode(stroke_mask([([(280, 200)], 30, 128)]))
+    items = [
+        item("b1", one) | {"score": 0.5, "origin": "prediction"},
+        {"value": {"rle": two, "format": "rle", "brushlabels": ["Moonwalker", "Zebra"]}, "id": "b2", "to_name": "image",
+         "from_name": "tag", "type": "brushlabels", "original_width": WIDTH, "original_height": HEIGHT},
+        {"id": "b3", "from_name": "bare", "to_name": "image", "type": "brush", "original_width": WIDTH,
+         "original_height": HEIGHT, "image_rotation": 0, "value": {"format": "rle", "rle": three}},
+        {"id": "b3", "from_name": "lab", "to_name": "image", "type": "labels", "original_width": WIDTH,
+         "original_height": HEIGHT, "image_rotation": 0, "value": {"format": "rle", "rle": three, "labels": ["Sky"]}},
+        item("b4", one, labels=("Planet",)) | {"readonly": True, "hidden": True},
+    ]
+    exact = json.dumps(items, separators=(",", ":"))
+    page = open_image(editor, config, items)
+    assert page.evaluate("JSON.stringify(window.editor.getResult())") == exact
+    assert page.locator(".lsd-image-region").count() == 3  # b4 is hidden
+    page.keyboard.press("v")
+    for pixel, region in ((FIRST[1], "b1"), (SECOND[0], "b2"), ((280, 200), "b3")):
+        page.mouse.click(*screen(page, pixel))
+        assert page.evaluate("window.editor.store.selected") == region
+    page.keyboard.press("Escape")
+    page.locator(".lsd-region[data-region-id=b4] .lsd-region-hide").click()
+    page.locator(".lsd-region[data-region-id=b1] .lsd-region-hide").click()
+    page.locator(".lsd-region[data-region-id=b1] .lsd-region-hide").click()
+    assert page.evaluate("JSON.stringify(window.editor.getResult())") == exact

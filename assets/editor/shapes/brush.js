@@ -36,7 +36,8 @@ export default {
   strokeWidth: 1,
   fillOpacity: 0.6,
 
-  fits: (value) => Array.isArray(value.rle),
+  // An RLE shorter than its 53-bit header holds no mask.
+  fits: (value) => Array.isArray(value.rle) && value.rle.length >= 7,
   hasKeys: (value) => "rle" in value,
 
   // The geometry is the decoded mask, filled in by draw(), which knows the region.
@@ -166,15 +167,24 @@ export default {
       eraser.setAttribute("aria-pressed", String(settings.erasing && view.tool === "brush"));
       size.textContent = `Size ${settings.size}px`;
     };
+    const keys = document.createElement("span");
+    keys.className = "lsd-brush-keys";
     eraser.addEventListener("click", () => toggleEraser(view));
     view.showBrush();
-    return [eraser, size];
+    return [eraser, size, keys];
   },
 
+  // The keys, each shown beside its control (when no label took it).
   registerKeys(view, hotkeys) {
-    const keys = [["e", "Eraser on/off", () => toggleEraser(view)],
-      ["[", "Smaller brush", () => resize(view, -1)], ["]", "Larger brush", () => resize(view, 1)]];
-    for (const [key, title, action] of keys) if (!hotkeys.used.has(key)) hotkeys.add(key, `${title} (${view.name})`, action);
+    const keys = [["e", "Eraser on/off", () => toggleEraser(view), ".lsd-brush-eraser"],
+      ["[", "Smaller brush", () => resize(view, -1), ".lsd-brush-keys"], ["]", "Larger brush", () => resize(view, 1), ".lsd-brush-keys"]];
+    for (const [key, title, action, control] of keys) {
+      if (hotkeys.used.has(key)) continue;
+      hotkeys.add(key, `${title} (${view.name})`, action);
+      const hint = document.createElement("kbd");
+      hint.textContent = key;
+      view.toolbar.querySelector(control).append(" ", hint);
+    }
   },
 };
 
