@@ -2,8 +2,8 @@
 // picture, holding every shown mask in its label's colour and opacity. Only the pixels a change
 // touches are composed again (a stroke redraws the few hundred pixels under the brush).
 
-import { decodeAlpha } from "./rle.js";
-import { EMPTY, boundsOf, intersect, isEmpty, union } from "./brush-mask.js";
+import { decodeMask } from "./rle.js";
+import { EMPTY, intersect, isEmpty, union } from "./brush-mask.js";
 
 const SELECTED_BOOST = 0.25; // a selected mask is drawn this much more opaque
 
@@ -34,13 +34,12 @@ export class BrushLayer {
       mask = this.pending;
       this.pending = null;
     } else {
-      let alpha;
       try {
-        alpha = decodeAlpha(rle, this.width, this.height);
+        mask = { rle, ...decodeMask(rle, this.width, this.height) };
       } catch {
-        alpha = new Uint8Array(this.width * this.height); // kept in the result as it is, drawn as nothing
+        // kept in the result as it is, drawn as nothing
+        mask = { rle, alpha: new Uint8Array(this.width * this.height), bounds: EMPTY };
       }
-      mask = { rle, alpha, bounds: boundsOf(alpha, this.width, this.height) };
     }
     this.masks.set(id, mask);
     return mask;

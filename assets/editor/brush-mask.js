@@ -19,13 +19,14 @@ export function intersect(a, b) {
 }
 
 // Set every pixel within `size / 2` of the segment from pixel (ax, ay) to pixel (bx, by) to `value`
-// (255 paints, 0 erases). Returns {rect, changed}: the pixels looked at, and whether any changed.
-export function paintSegment(mask, width, height, [ax, ay], [bx, by], size, value) {
+// (255 paints, 0 erases), inside `clip` (erasing needs look no further than the mask's bounds).
+// Returns {rect, changed}: the pixels looked at, and whether any changed.
+export function paintSegment(mask, width, height, [ax, ay], [bx, by], size, value, clip = null) {
   const radius = size / 2;
   const r2 = radius * radius;
   const reach = Math.floor(radius);
   const rect = intersect({ x0: Math.min(ax, bx) - reach, y0: Math.min(ay, by) - reach,
-    x1: Math.max(ax, bx) + reach + 1, y1: Math.max(ay, by) + reach + 1 }, { x0: 0, y0: 0, x1: width, y1: height });
+    x1: Math.max(ax, bx) + reach + 1, y1: Math.max(ay, by) + reach + 1 }, clip || { x0: 0, y0: 0, x1: width, y1: height });
   const dx = bx - ax;
   const dy = by - ay;
   const length2 = dx * dx + dy * dy;
@@ -44,26 +45,4 @@ export function paintSegment(mask, width, height, [ax, ay], [bx, by], size, valu
     }
   }
   return { rect, changed };
-}
-
-// The smallest rectangle holding every pixel of the mask that is not 0.
-export function boundsOf(mask, width, height) {
-  let y0 = 0;
-  while (y0 < height && rowIsEmpty(mask, y0 * width, width)) y0 += 1;
-  if (y0 === height) return EMPTY;
-  let y1 = height;
-  while (rowIsEmpty(mask, (y1 - 1) * width, width)) y1 -= 1;
-  let x0 = width;
-  let x1 = 0;
-  for (let y = y0; y < y1; y += 1) {
-    const row = y * width;
-    for (let x = 0; x < x0; x += 1) if (mask[row + x]) { x0 = x; break; }
-    for (let x = width - 1; x >= x1; x -= 1) if (mask[row + x]) { x1 = x + 1; break; }
-  }
-  return { x0, y0, x1, y1 };
-}
-
-function rowIsEmpty(mask, start, width) {
-  for (let i = start, end = start + width; i < end; i += 1) if (mask[i]) return false;
-  return true;
 }

@@ -76,6 +76,16 @@ def encode(mask):
     return [int(text[i:i + 8], 2) for i in range(0, len(text), 8)]
 
 
+def bounds_of(case):
+    """The smallest rectangle {x0, y0, x1, y1} holding a mask's pixels that are not 0."""
+    width = case["width"]
+    set_pixels = [i for i, value in enumerate(case["alpha"]) if value]
+    if not set_pixels:
+        return {"x0": 0, "y0": 0, "x1": 0, "y1": 0}
+    xs, ys = [i % width for i in set_pixels], [i // width for i in set_pixels]
+    return {"x0": min(xs), "y0": min(ys), "x1": max(xs) + 1, "y1": max(ys) + 1}
+
+
 def png(width, height):
     """A grey PNG of that size as a data URL."""
     rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
@@ -232,12 +242,16 @@ def test_the_editors_rle_codec_is_the_converters(editor):
     page = editor(CONFIG, SAMPLE)
     cases = json.loads((FIXTURES / "masks.json").read_text())
     checked = page.evaluate("""async (cases) => {
-        const { encodeMask, decodeAlpha } = await import("/assets/editor/rle.js");
-        return cases.map((c) => [c.name,
-            JSON.stringify(encodeMask(Uint8Array.from(c.alpha))) === JSON.stringify(c.rle),
-            JSON.stringify(Array.from(decodeAlpha(c.rle, c.width, c.height))) === JSON.stringify(c.alpha)]);
+        const { encodeMask, decodeAlpha, decodeMask } = await import("/assets/editor/rle.js");
+        const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+        return cases.map((c) => {
+            const { alpha, bounds } = decodeMask(c.rle, c.width, c.height);
+            return [c.name, same(encodeMask(Uint8Array.from(c.alpha)), c.rle),
+                same(Array.from(decodeAlpha(c.rle, c.width, c.height)), c.alpha),
+                same(encodeMask(alpha, c.width, bounds), c.rle), bounds];
+        });
     }""", cases)
-    assert checked == [[case["name"], True, True] for case in cases]
+    assert checked == [[case["name"], True, True, True, bounds_of(case)] for case in cases]
 
 
 def test_a_stroke_on_a_zoomed_image_lands_on_the_same_natural_pixels(editor):

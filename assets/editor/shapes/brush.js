@@ -117,7 +117,7 @@ export default {
       return;
     }
     const rle = (mask) => {
-      mask.rle = encodeMask(mask.alpha);
+      mask.rle = encodeMask(mask.alpha, view.width, mask.bounds);
       return mask.rle;
     };
     const fresh = g.masks.find((target) => target.id === null);
@@ -205,7 +205,8 @@ function paintTo(view, g, pixel) {
   const layer = view.brush;
   let dirty = EMPTY;
   for (const target of g.masks) {
-    const { rect, changed } = paintSegment(target.mask.alpha, view.width, view.height, g.last || pixel, pixel, g.size, g.value);
+    const clip = g.value ? null : target.mask.bounds;
+    const { rect, changed } = paintSegment(target.mask.alpha, view.width, view.height, g.last || pixel, pixel, g.size, g.value, clip);
     if (!changed) continue;
     g.changed.add(target.id);
     if (g.value) target.mask.bounds = union(target.mask.bounds, rect);
