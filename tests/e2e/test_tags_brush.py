@@ -392,3 +392,21 @@ def test_brush_results_round_trip_byte_for_byte_after_select_hide_and_show(edito
     page.locator(".lsd-region[data-region-id=b1] .lsd-region-hide").click()
     page.locator(".lsd-region[data-region-id=b1] .lsd-region-hide").click()
     assert page.evaluate("JSON.stringify(window.editor.getResult())") == exact
+
+
+def test_the_bare_brush_with_labels_paints_one_mask_in_a_brush_and_a_labels_item(editor):
+    config = """<View><Image name="image" value="$image"/><Brush name="bare" toName="image" opacity="1"/>
+      <Labels name="lab" toName="image"><Label value="Sky" background="#00ff00"/></Labels></View>"""
+    page = open_image(editor, config)
+    page.keyboard.press("1")  # arms Sky, which picks the brush tool
+    stroke(page, FIRST)
+    stroke(page, SECOND)
+    brush_item, labels_item = result(page)
+    rle = encode(stroke_mask([(FIRST, 10, 255), (SECOND, 10, 255)]))
+    facts = {"original_width": WIDTH, "original_height": HEIGHT, "image_rotation": 0}
+    assert brush_item == {"id": brush_item["id"], "from_name": "bare", "to_name": "image", "type": "brush", **facts,
+                          "value": {"format": "rle", "rle": rle}}
+    assert labels_item == {"id": brush_item["id"], "from_name": "lab", "to_name": "image", "type": "labels", **facts,
+                           "value": {"format": "rle", "rle": rle, "labels": ["Sky"]}}
+    page.keyboard.press("Control+z")
+    assert [it["value"]["rle"] for it in result(page)] == [encode(stroke_mask([(FIRST, 10, 255)]))] * 2

@@ -90,10 +90,9 @@ export default {
     }
     const masks = targets.map((id) => ({ id, mask: view.entries.get(id) && layer.masks.get(id) })).filter((t) => t.mask);
     if (!masks.length && !plan) return false;
-    let fresh = null;
     if (!masks.length) {
       // A new region: its mask is painted as a layer of its own until the stroke ends.
-      fresh = { rle: null, alpha: new Uint8Array(view.width * view.height), bounds: EMPTY };
+      const fresh = { rle: null, alpha: new Uint8Array(view.width * view.height), bounds: EMPTY };
       layer.layers = [...layer.layers, layer.layer(null, fresh, plan.color, view.styleOf(plan.targets[0].control.attrs.name, "brush").fillOpacity, false)];
       masks.push({ id: null, mask: fresh });
     }
@@ -188,14 +187,18 @@ export default {
   },
 };
 
-// The region of the plan's control whose labels are the armed ones.
+// The mask the plan would make again: the region with an item of each of the plan's controls, and no
+// other, carrying the armed labels.
 function labelledRegion(view, plan) {
-  const [target] = plan.targets;
-  const wanted = JSON.stringify(target.labels || null);
+  const labelsOf = (item, type) => JSON.stringify((item.value && item.value[type]) || null);
   for (const [id, entry] of view.entries) {
     if (!isBrush(entry) || entry.region.readonly) continue;
-    const own = view.store.region(id).find((item) => item.from_name === target.control.attrs.name);
-    if (own && JSON.stringify(own.value[target.type] || null) === wanted) return id;
+    const items = view.store.region(id);
+    const matches = items.length === plan.targets.length && plan.targets.every(({ control, type, labels }) => {
+      const own = items.find((item) => item.from_name === control.attrs.name);
+      return own && labelsOf(own, type) === JSON.stringify(labels || null);
+    });
+    if (matches) return id;
   }
   return null;
 }
