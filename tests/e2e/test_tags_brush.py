@@ -252,6 +252,17 @@ def test_the_editors_rle_codec_is_the_converters(editor):
         });
     }""", cases)
     assert checked == [[case["name"], True, True, True, bounds_of(case)] for case in cases]
+    # Label Studio's frontend (@thi.ng/rle-pack's encoder) also writes literal chunks of several values,
+    # here a red pixel of alpha 200 then a clear one: one literal chunk of four values, one repeat of four.
+    bits = f"{8:032b}{7:05b}0010001101111111" + "0" + "00" + "011" + "".join(f"{v:08b}" for v in (255, 0, 0, 200))
+    bits += "1" + "00" + "011" + f"{0:08b}"
+    bits += "0" * (-len(bits) % 8)
+    literal = [int(bits[i:i + 8], 2) for i in range(0, len(bits), 8)]
+    decoded = page.evaluate("""async (rle) => {
+        const { decodeAlpha } = await import("/assets/editor/rle.js");
+        return Array.from(decodeAlpha(rle, 2, 1));
+    }""", literal)
+    assert decoded == [200, 0] == list(decode_rle(literal)[3::4])
 
 
 def test_a_stroke_on_a_zoomed_image_lands_on_the_same_natural_pixels(editor):
