@@ -10,8 +10,13 @@ import { svg } from "../image-svg.js";
 
 const SIZES = [1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 60, 80, 120, 160, 240];
 
-// The image's brush layer, made when the first mask is drawn or loaded (the image has its size then).
+// The image's brush layer, made when the first mask is drawn or loaded (the image has its size then),
+// and made again when the view shows a picture of another size.
 function layerOf(view) {
+  if (view.brush && (view.brush.width !== view.width || view.brush.height !== view.height)) {
+    view.brush.canvas.remove();
+    view.brush = null;
+  }
   if (!view.brush) view.brush = new BrushLayer(view);
   return view.brush;
 }
