@@ -106,10 +106,20 @@ export default {
     return true;
   },
 
-  // Each pointer position (the coalesced ones too) extends the stroke.
+  // Each pointer position (the coalesced ones too) extends the stroke. The image's box on screen is
+  // read again only when the view zoomed or panned (reading it after the cursor moved costs a layout).
   move(view, g, event) {
+    const place = `${view.zoom} ${view.tx} ${view.ty}`;
+    if (g.place !== place) {
+      g.box = view.overlay.getBoundingClientRect();
+      g.place = place;
+    }
+    const { box } = g;
     const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
-    for (const each of events.length ? events : [event]) paintTo(view, g, pixelOf(view, view.point(each)));
+    for (const each of events.length ? events : [event]) {
+      const point = { x: ((each.clientX - box.left) / box.width) * 100, y: ((each.clientY - box.top) / box.height) * 100 };
+      paintTo(view, g, pixelOf(view, point));
+    }
     drawCursor(view, g.last, g.size);
   },
 
