@@ -14,7 +14,7 @@ function checkTargets(node, ctx, tagName) {
   }
 }
 
-// A module for RectangleLabels, PolygonLabels, KeyPointLabels, EllipseLabels.
+// A module for RectangleLabels, PolygonLabels, KeyPointLabels, EllipseLabels, BrushLabels.
 export function labelsControl(tagName) {
   return {
     name: tagName,
@@ -29,7 +29,7 @@ export function labelsControl(tagName) {
   };
 }
 
-// A module for the bare tools Rectangle, Polygon, KeyPoint, Ellipse.
+// A module for the bare tools Rectangle, Polygon, KeyPoint, Ellipse, Brush.
 export function toolControl(tagName) {
   return {
     name: tagName,

@@ -114,6 +114,7 @@ export const regionDrawing = {
     for (let i = 0; same && i < order.length; i += 1) same = children[i] === order[i];
     if (!same) this.regionLayer.replaceChildren(...order);
     this.element.dataset.regions = String(order.length);
+    for (const shape of Object.values(SHAPES)) if (shape.afterSync) shape.afterSync(this);
     this.drawHandles();
     this.drawRelations();
   },
@@ -129,7 +130,7 @@ export const regionDrawing = {
       class: "lsd-image-region" + (this.store.selected === id ? " selected" : "") + (region.readonly ? " readonly" : ""),
     });
     const paint = { stroke: color, fill: color, "fill-opacity": style.fillOpacity, "stroke-width": style.strokeWidth };
-    group.append(SHAPES[region.shape].draw(geom, paint, this, unit));
+    group.append(SHAPES[region.shape].draw(geom, paint, this, unit, id));
     if (region.labels.length) group.append(this.drawCaption(region, geom, unit));
     return { el: group, geom };
   },

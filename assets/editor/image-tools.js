@@ -31,6 +31,7 @@ export const tools = {
       this.toolButtons.set(tool, button);
       this.toolbar.append(button);
     }
+    for (const shape of Object.values(SHAPES)) if (shape.toolbar && this.shapes.includes(shape.name)) this.toolbar.append(...shape.toolbar(this));
     if (this.zoomable) {
       for (const [label, title, action] of [["+", "Zoom in", () => this.zoomTo(this.zoom * this.zoomBy * this.zoomBy)],
         ["−", "Zoom out", () => this.zoomTo(this.zoom / this.zoomBy / this.zoomBy)],
@@ -62,6 +63,7 @@ export const tools = {
       hint.textContent = key;
       button.append(" ", hint);
     }
+    for (const shape of Object.values(SHAPES)) if (shape.registerKeys && this.shapes.includes(shape.name)) shape.registerKeys(this, hotkeys);
     if (this.zoomable) {
       const zoomIn = () => this.zoomTo(this.zoom * this.zoomBy * this.zoomBy);
       const zoomOut = () => this.zoomTo(this.zoom / this.zoomBy / this.zoomBy);

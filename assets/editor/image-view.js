@@ -14,7 +14,7 @@ import { clamp, normalizeDegrees } from "./image-geometry.js";
 import { regionDrawing } from "./image-drawing.js";
 import { relationMode, relationsNode, renderRelationList } from "./image-relations.js";
 import { svg } from "./image-svg.js";
-import { BARE, LABELED, SHAPES, declaredShape, inferredShape } from "./image-shapes.js";
+import { BARE, LABELED, SHAPES, declaredShape, inferredShape, regionAt } from "./image-shapes.js";
 import { tools } from "./image-tools.js";
 import { zoomAndPan } from "./image-zoom.js";
 
@@ -297,7 +297,7 @@ export class ImageView {
     const target = event.target instanceof Element ? event.target : null;
     const handle = target && target.closest("[data-handle]");
     const regionElement = target && target.closest("[data-region-id]");
-    const id = regionElement ? regionElement.dataset.regionId : null;
+    const id = regionElement ? regionElement.dataset.regionId : regionAt(this, point);
     const entry = id ? this.entries.get(id) : null;
     if (handle && this.store.selected && this.editable(this.entries.get(this.store.selected))) {
       this.beginHandle(event, this.store.selected, handle.dataset.handle, point);
@@ -307,6 +307,8 @@ export class ImageView {
       if (id) this.store.select(id);
       return;
     }
+    const tool = SHAPES[this.tool];
+    if (tool && tool.press && tool.press(this, event, point)) return;
     if (entry && this.store.selected === id) {
       this.beginMove(event, id, point);
       return;
@@ -356,6 +358,8 @@ export class ImageView {
       if (this.drawing) {
         this.drawing.cursor = this.point(event);
         this.drawDrawing();
+      } else if (SHAPES[this.tool] && SHAPES[this.tool].hover && this.width) {
+        SHAPES[this.tool].hover(this, this.point(event));
       }
       return;
     }
@@ -384,6 +388,9 @@ export class ImageView {
         g.end = this.point(event);
         this.drawDrawing();
         break;
+      case "tool":
+        SHAPES[g.shape].move(this, g, event);
+        break;
       default:
         break;
     }
@@ -409,12 +416,17 @@ export class ImageView {
       case "click":
         if (!g.moved) this.store.select(null);
         break;
+      case "tool":
+        SHAPES[g.shape].release(this, g, event);
+        break;
       default:
         break;
     }
   }
 
   cancelGesture() {
+    const g = this.gesture;
+    if (g && g.type === "tool") SHAPES[g.shape].cancel(this, g);
     this.gesture = null;
     this.live = null;
     this.drawingLayer.replaceChildren();

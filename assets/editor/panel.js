@@ -56,7 +56,7 @@ function renderRegionList(ctx, side) {
 // A result item that marks a place in the data (has geometry or a span), not a whole-task answer.
 function isRegion(item) {
   const value = item.value;
-  return ["x", "points", "start", "startOffset"].some((key) => key in value);
+  return ["x", "points", "start", "startOffset", "rle"].some((key) => key in value);
 }
 
 // A region's labels, with its text or its time span when it has one.

@@ -49,7 +49,7 @@ export function regionsOn(node, ctx) {
 }
 
 function isPlace(value) {
-  return ["x", "points", "start", "startOffset"].some((key) => key in value);
+  return ["x", "points", "start", "startOffset", "rle"].some((key) => key in value);
 }
 
 // The labels a region carries, from all its labelling items.

@@ -6,8 +6,7 @@ from tests.corpus import CONFIGS, CORPUS
 
 
 # Tags this version of lsdesk does not draw yet (priority 3 and 4 of the contract).
-NOT_YET = {"Video", "VideoRectangle",
-           "BrushLabels", "Brush", "Pdf", "Repeater"}
+NOT_YET = {"Video", "VideoRectangle", "Pdf", "Repeater"}
 # Nor several images in one Image tag (multi-page documents).
 NOT_YET_FEATURES = ("valueList",)
 
