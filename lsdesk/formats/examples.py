@@ -2,8 +2,8 @@
 
 `example_task` gives the data of one task that the config can show; `example_file` writes two copies of it as a
 json, csv, tsv or txt import file; `time_series_csv` makes the CSV that a url-valued TimeSeries sample points at
-(served at TIME_SERIES_PATH by the HTTP layer). Media samples ship in assets/samples; there is no sample video,
-so Video values are a placeholder URL.
+(served at TIME_SERIES_PATH by the HTTP layer). Media samples ship in assets/samples (the video:
+a 2 s, 24 frame/s WebM with a tone, made with ffmpeg's test source).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ AUDIO_URL = f"{SAMPLES}/sample.wav"
 PDF_URL = f"{SAMPLES}/sample.pdf"
 TEXT_URL = f"{SAMPLES}/sample.txt"
 HTML_URL = f"{SAMPLES}/sample.html"
-VIDEO_URL = "https://example.com/replace-with-your-video.mp4"  # placeholder: no sample video is shipped
+VIDEO_URL = f"{SAMPLES}/sample.webm"
 WEBSITE_URL = "https://example.com/"
 TIME_SERIES_PATH = "/samples/time-series.csv"
 TIME_SERIES_ROWS = 100

@@ -1,0 +1,225 @@
+"""Video (with sync to Audio), Pdf and several images in one Image (valueList) in a real browser: the
+player, answers about a video or a PDF by mouse and keyboard with their exact result JSON, labels on a
+synced waveform, pages of a multi-image task with item_index, loaded completions kept byte for byte."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import CORPUS
+from tests.test_api_import import upload
+
+SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
+WEBM = (SAMPLES / "sample.webm").read_bytes()  # 2.008 s, 24 frames/s, with a 440 Hz tone
+PDF = (SAMPLES / "sample.pdf").read_bytes()
+VIDEO_SECONDS = 2.008
+
+VIDEO = """<View>
+  <Video name="video" value="$video" frameRate="24"/>
+  <Choices name="quality" toName="video" showInline="true"><Choice value="Blurry"/><Choice value="Sharp"/></Choices>
+  <Rating name="score" toName="video" maxRating="5" hotkey="r"/>
+  <TextArea name="notes" toName="video" rows="2"/>
+</View>"""
+
+PDF_CONFIG = """<View>
+  <Pdf name="pdf" value="$pdf"/>
+  <Rating name="rating" toName="pdf" maxRating="10" icon="star"/>
+  <Choices name="choices" choice="single-radio" toName="pdf" showInline="true">
+    <Choice value="Important article"/><Choice value="Yellow press"/>
+  </Choices>
+</View>"""
+
+SYNCED = (CORPUS / "v1/videos/video-timeline-segmentation/config.xml").read_text()
+
+
+def result(page):
+    return page.evaluate("window.editor.getResult()")
+
+
+def without_ids(items):
+    return [{key: value for key, value in item.items() if key != "id"} for item in items]
+
+
+def media(page, selector, expression):
+    return page.evaluate(f"document.querySelector({json.dumps(selector)}).{expression}")
+
+
+def import_file(api, config, name, data):
+    """The /data/upload URL of the one task a media file becomes in a project with this config."""
+    api.post("/api/project/config", json={"label_config": config})
+    answer = upload(api, ("file", name, data))
+    assert answer.status == 201, answer
+    [task] = api.get("/api/tasks").json
+    return task, next(iter(task["data"].values()))
+
+
+def open_video(editor, config=VIDEO, result=(), key="video"):
+    page = editor(config, {key: "/assets/samples/sample.webm"}, result)
+    page.wait_for_selector(".lsd-video[data-state=ready]")
+    return page
+
+
+# -- Video -------------------------------------------------------------------------------------
+
+def test_video_plays_pauses_steps_frames_seeks_and_changes_speed(editor):
+    page = open_video(editor)
+    video = ".lsd-video video"
+    assert page.inner_text(".lsd-video-time") == "0:00.00 / 0:02.01 · frame 1"
+    page.click(".lsd-video-play")
+    page.wait_for_function("!document.querySelector('.lsd-video video').paused")
+    assert page.inner_text(".lsd-video-play") == "Pause"
+    page.keyboard.press("Shift+Space")
+    page.wait_for_function("document.querySelector('.lsd-video video').paused")
+    page.evaluate("document.querySelector('.lsd-video video').currentTime = 0.5")
+    page.keyboard.press("Alt+ArrowRight")
+    assert media(page, video, "currentTime") == pytest.approx(13 / 24, abs=1e-6)
+    page.wait_for_function("document.querySelector('.lsd-video-time').textContent.endsWith('frame 14')")
+    page.click(".lsd-video-frame-back")
+    page.click(".lsd-video-frame-back")
+    assert media(page, video, "currentTime") == pytest.approx(11 / 24, abs=1e-6)
+    box = page.locator(".lsd-video-seek").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 3 / 4, box["y"] + box["height"] / 2)  # seek by mouse
+    assert media(page, video, "currentTime") == pytest.approx(VIDEO_SECONDS * 3 / 4, abs=0.08)
+    page.select_option(".lsd-video-speed", "2")
+    assert media(page, video, "playbackRate") == 2
+    assert result(page) == []  # playing is not an answer
+
+
+def test_video_answers_by_mouse_and_keyboard_have_their_exact_json(editor):
+    page = open_video(editor)
+    page.click("text=Sharp")
+    page.keyboard.press("r")
+    page.keyboard.press("r")
+    page.click("button[aria-label='4 of 5']")
+    page.fill(".lsd-textarea-input textarea", "snow falls")
+    page.press(".lsd-textarea-input textarea", "Enter")
+    page.click(".lsd-video-time")  # out of the field: keys are the editor's again
+    items = result(page)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{10}", item["id"]) for item in items)
+    assert without_ids(items) == [
+        {"from_name": "quality", "to_name": "video", "type": "choices", "value": {"choices": ["Sharp"]}},
+        {"from_name": "score", "to_name": "video", "type": "rating", "value": {"rating": 4}},
+        {"from_name": "notes", "to_name": "video", "type": "textarea", "value": {"text": ["snow falls"]}},
+    ]
+    page.keyboard.press("Control+z")
+    assert without_ids(result(page))[-1]["value"] == {"rating": 4}
+
+
+def test_video_completion_round_trips_byte_for_byte(editor):
+    loaded = [
+        {"value": {"choices": ["Blurry"]}, "id": "vB3U85jSU4", "from_name": "quality", "to_name": "video", "type": "choices"},
+        {"id": "r1", "from_name": "score", "to_name": "video", "type": "rating", "value": {"rating": 3}, "origin": "manual"},
+        {"id": "t1", "from_name": "notes", "to_name": "video", "type": "textarea", "value": {"text": ["a", "b"]}},
+    ]
+    page = open_video(editor, result=loaded)
+    page.click(".lsd-video-play")
+    page.click(".lsd-video-frame-forward")
+    assert json.dumps(result(page)) == json.dumps(loaded)
+
+
+def test_synced_audio_follows_the_video_and_its_labels_segment_it(editor, api):
+    _task, url = import_file(api, SYNCED, "clip.webm", WEBM)
+    page = editor(SYNCED, {"video_url": url})
+    page.wait_for_selector(".lsd-video[data-state=ready]")
+    page.wait_for_selector(".lsd-audio[data-state=ready]")
+    assert media(page, ".lsd-video video", "muted") is True  # the audio track plays the sound
+    page.click(".lsd-video-play")
+    page.wait_for_function("!document.querySelector('.lsd-audio audio').paused")
+    page.click(".lsd-video-play")
+    page.wait_for_function("document.querySelector('.lsd-audio audio').paused")
+    page.evaluate("document.querySelector('.lsd-video video').currentTime = 1.25")
+    page.wait_for_function("Math.abs(document.querySelector('.lsd-audio audio').currentTime - 1.25) < 0.01")
+    page.click(".lsd-audio-play")  # and the video follows the audio
+    page.wait_for_function("!document.querySelector('.lsd-video video').paused")
+    page.keyboard.press("Shift+Space")
+    page.wait_for_function("document.querySelector('.lsd-video video').paused && document.querySelector('.lsd-audio audio').paused")
+
+    page.keyboard.press("2")  # arms "360 Flip"
+    track = page.locator(".lsd-audio-track").bounding_box()
+    x0, x1 = round(track["x"] + track["width"] / 4), round(track["x"] + track["width"] / 2)
+    page.mouse.move(x0, track["y"] + track["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(x1, track["y"] + track["height"] / 2, steps=5)
+    page.mouse.up()
+    [item] = result(page)
+    value = item.pop("value")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{10}", item.pop("id"))
+    assert item == {"from_name": "tricks", "to_name": "audio", "type": "labels", "original_length": VIDEO_SECONDS}
+    per_pixel = VIDEO_SECONDS / track["width"]
+    assert value["start"] == pytest.approx((x0 - track["x"]) * per_pixel, abs=per_pixel)
+    assert value["end"] == pytest.approx((x1 - track["x"]) * per_pixel, abs=per_pixel)
+    assert (value["channel"], value["labels"]) == (0, ["360 Flip"])
+    page.dblclick(".lsd-audio-region")  # playing the segment plays that stretch of the video
+    page.wait_for_function("document.querySelector('.lsd-video video').currentTime > 0.55", timeout=5000)
+    page.wait_for_function("document.querySelector('.lsd-video video').paused", timeout=5000)
+    assert media(page, ".lsd-video video", "currentTime") == pytest.approx(value["end"], abs=0.1)
+
+
+def test_label_page_submits_an_answer_about_an_uploaded_video_served_in_ranges(page, api):
+    task, url = import_file(api, VIDEO, "clip.webm", WEBM)
+    assert url.startswith("/data/upload/") and url.endswith(".webm")
+    part = api.get(url, headers={"Range": "bytes=0-99"})
+    assert (part.status, part.headers["Content-Range"], part.headers["Content-Type"]) == (
+        206, f"bytes 0-99/{len(WEBM)}", "video/webm")
+    page.goto(f"{page.base_url}/label/{task['id']}")
+    page.wait_for_selector(".lsd-video[data-state=ready]")
+    page.click("text=Blurry")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(f"fetch('/api/tasks/{task['id']}').then(r => r.json()).then(t => t.completions.length === 1)")
+    [completion] = api.get(f"/api/tasks/{task['id']}").json["completions"]
+    assert without_ids(completion["result"]) == [
+        {"from_name": "quality", "to_name": "video", "type": "choices", "value": {"choices": ["Blurry"]}}]
+
+
+def test_video_that_cannot_be_loaded_says_so(editor):
+    page = editor(VIDEO, {"video": "/data/upload/missing.webm"})
+    page.wait_for_selector(".lsd-video[data-state=error]")
+    assert "The video could not be loaded" in page.inner_text(".lsd-video-message")
+    page.click("text=Blurry")  # answers still work
+    assert without_ids(result(page))[0]["value"] == {"choices": ["Blurry"]}
+
+
+# -- Pdf ---------------------------------------------------------------------------------------
+
+def test_pdf_shows_in_the_label_page_and_takes_answers_by_mouse_and_keyboard(page, api):
+    task, url = import_file(api, PDF_CONFIG, "paper.pdf", PDF)
+    page.goto(f"{page.base_url}/label/{task['id']}")
+    page.wait_for_selector(".lsd-pdf[data-state=ready]")
+    frame = page.locator(".lsd-pdf iframe")
+    assert frame.get_attribute("src") == page.base_url + url
+    # The browser's own viewer shows the document, in a frame of its own origin, not the app's.
+    page.wait_for_event("framenavigated", lambda frame: frame.url.startswith("chrome-extension://"), timeout=10000) \
+        if not any(frame.url.startswith("chrome-extension://") for frame in page.frames) else None
+    page.click("button[aria-label='6 of 10']")
+    page.click("text=Yellow press")
+    page.keyboard.press("2")  # the first choice's automatic hotkey (the Rating has 1)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(f"fetch('/api/tasks/{task['id']}').then(r => r.json()).then(t => t.completions.length === 1)")
+    [completion] = api.get(f"/api/tasks/{task['id']}").json["completions"]
+    assert without_ids(completion["result"]) == [
+        {"from_name": "rating", "to_name": "pdf", "type": "rating", "value": {"rating": 6}},
+        {"from_name": "choices", "to_name": "pdf", "type": "choices", "value": {"choices": ["Important article"]}},
+    ]
+
+
+def test_pdf_completion_round_trips_byte_for_byte(editor):
+    loaded = [{"value": {"rating": 6}, "id": "LBtpNELmQx", "from_name": "rating", "to_name": "pdf", "type": "rating"},
+              {"value": {"choices": ["Important article"]}, "id": "NsP16im1Jg", "from_name": "choices",
+               "to_name": "pdf", "type": "choices"}]
+    page = editor(PDF_CONFIG, {"pdf": "/assets/samples/sample.pdf"}, loaded)
+    page.wait_for_selector(".lsd-pdf[data-state=ready]")
+    assert json.dumps(result(page)) == json.dumps(loaded)
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("https://example.com/paper.pdf", "https://example.com/paper.pdf is not served by lsdesk"),
+    ("/data/upload/missing.pdf", "/data/upload/missing.pdf answered 404"),
+    ("/assets/samples/sample.txt", "/assets/samples/sample.txt is not a PDF (text/plain"),
+])
+def test_pdf_that_cannot_be_shown_says_why_and_frames_nothing(editor, url, reason):
+    page = editor(PDF_CONFIG, {"pdf": url})
+    page.wait_for_selector(".lsd-pdf[data-state=error]")
+    assert reason in page.inner_text(".lsd-pdf-message")
+    assert page.locator(".lsd-pdf iframe").count() == 0
