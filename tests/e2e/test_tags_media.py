@@ -2,6 +2,7 @@
 player, answers about a video or a PDF by mouse and keyboard with their exact result JSON, labels on a
 synced waveform, pages of a multi-image task with item_index, loaded completions kept byte for byte."""
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from tests.corpus import CORPUS
 from tests.test_api_import import upload
+from tests.test_export_images import png
 
 SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
 WEBM = (SAMPLES / "sample.webm").read_bytes()  # 2.008 s, 24 frames/s, with a 440 Hz tone
@@ -223,3 +225,101 @@ def test_pdf_that_cannot_be_shown_says_why_and_frames_nothing(editor, url, reaso
     page.wait_for_selector(".lsd-pdf[data-state=error]")
     assert reason in page.inner_text(".lsd-pdf-message")
     assert page.locator(".lsd-pdf iframe").count() == 0
+
+
+# -- Several images in one Image (valueList) ---------------------------------------------------
+
+PAGES_CONFIG = """<View>
+  <RectangleLabels name="boxes" toName="pages"><Label value="Title"/><Label value="Date"/></RectangleLabels>
+  <Image valueList="$pages" name="pages"/>
+</View>"""
+
+
+def png_url(width, height):
+    return "data:image/png;base64," + base64.b64encode(png(width, height)).decode()
+
+
+PAGES = {"pages": [png_url(200, 100), png_url(100, 100), png_url(50, 40)]}
+
+
+def open_pages(editor, result=()):
+    page = editor(PAGES_CONFIG, PAGES, result)
+    page.wait_for_selector(".lsd-image[data-state=ready]")
+    return page
+
+
+def image_box(page):
+    return page.locator(".lsd-image-overlay").bounding_box()
+
+
+def drag_box(page, x0, y0, x1, y1):
+    """Drag between two points given in percent of the shown image; returns them as the whole pixels hit, in percent."""
+    box = image_box(page)
+    start = (round(box["x"] + x0 / 100 * box["width"]), round(box["y"] + y0 / 100 * box["height"]))
+    end = (round(box["x"] + x1 / 100 * box["width"]), round(box["y"] + y1 / 100 * box["height"]))
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=6)
+    page.mouse.up()
+    return [((x - box["x"]) / box["width"] * 100, (y - box["y"]) / box["height"] * 100) for x, y in (start, end)]
+
+
+def box_item(corners, label, index, width, height):
+    (x0, y0), (x1, y1) = corners
+    close = lambda value: pytest.approx(value, abs=1e-9)  # noqa: E731
+    return {"from_name": "boxes", "to_name": "pages", "type": "rectanglelabels",
+            "original_width": width, "original_height": height, "image_rotation": 0, "item_index": index,
+            "value": {"x": close(x0), "y": close(y0), "width": close(x1 - x0), "height": close(y1 - y0),
+                      "rotation": 0, "rectanglelabels": [label]}}
+
+
+def shown(page):
+    return page.evaluate("""() => {
+        const image = document.querySelector('.lsd-image');
+        return [document.querySelector('.lsd-image-page').textContent, image.dataset.page, image.dataset.regions];
+    }""")
+
+
+def test_value_list_pages_through_images_and_regions_carry_item_index(editor):
+    page = open_pages(editor)
+    assert shown(page) == ["Image 1 of 3", "0", "0"]
+    assert page.is_disabled("[aria-label='Previous image (page up)']")
+    page.keyboard.press("1")  # Title
+    first = drag_box(page, 10, 20, 40, 60)
+    page.click("[aria-label='Next image (page down)']")  # by mouse
+    page.wait_for_selector(".lsd-image[data-state=ready][data-page='1']")
+    assert shown(page) == ["Image 2 of 3", "1", "0"]  # the first image's box is not drawn here
+    page.keyboard.press("2")  # Date
+    second = drag_box(page, 50, 50, 90, 80)
+    page.keyboard.press("PageDown")  # by keyboard
+    page.wait_for_selector(".lsd-image[data-state=ready][data-page='2']")
+    assert shown(page) == ["Image 3 of 3", "2", "0"]
+    assert page.is_disabled("[aria-label='Next image (page down)']")
+    page.keyboard.press("PageUp")
+    page.keyboard.press("PageUp")
+    page.wait_for_selector(".lsd-image[data-state=ready][data-page='0']")
+    assert shown(page) == ["Image 1 of 3", "0", "1"]
+    items = result(page)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{10}", item["id"]) for item in items)
+    assert without_ids(items) == [box_item(first, "Title", 0, 200, 100), box_item(second, "Date", 1, 100, 100)]
+    assert list(items[1]) == ["id", "from_name", "to_name", "type", "original_width", "original_height",
+                              "image_rotation", "item_index", "value"]
+
+
+def test_value_list_completion_round_trips_and_a_listed_region_turns_to_its_image(editor):
+    loaded = [
+        {"id": "p0", "from_name": "boxes", "to_name": "pages", "type": "rectanglelabels", "original_width": 200,
+         "original_height": 100, "image_rotation": 0, "value": {"x": 5, "y": 5, "width": 10, "height": 10,
+                                                                "rotation": 0, "rectanglelabels": ["Title"]}},
+        {"value": {"x": 50.5, "y": 10.25, "width": 20, "height": 30, "rotation": 0, "rectanglelabels": ["Date"]},
+         "item_index": 2, "id": "p2", "from_name": "boxes", "to_name": "pages", "type": "rectanglelabels",
+         "original_width": 50, "original_height": 40, "image_rotation": 0},
+    ]
+    page = open_pages(editor, loaded)
+    assert shown(page) == ["Image 1 of 3", "0", "1"]  # a region without item_index is on the first image
+    page.click(".lsd-regions li >> nth=1")  # the Date box, on the third image
+    page.wait_for_selector(".lsd-image[data-state=ready][data-page='2']")
+    assert shown(page) == ["Image 3 of 3", "2", "1"]
+    assert page.locator(".lsd-image-regions [data-region-id=p2]").count() == 1
+    page.keyboard.press("Escape")
+    assert json.dumps(result(page)) == json.dumps(loaded)
