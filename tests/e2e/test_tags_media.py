@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus import CORPUS
+from tests.corpus import corpus_file
 from tests.test_api_import import upload
 from tests.test_export_images import png
 
@@ -33,7 +33,7 @@ PDF_CONFIG = """<View>
   </Choices>
 </View>"""
 
-SYNCED = (CORPUS / "v1/videos/video-timeline-segmentation/config.xml").read_text()
+SYNCED = corpus_file("v1/videos/video-timeline-segmentation").read_text()
 
 
 def result(page):
