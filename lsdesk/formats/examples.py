@@ -99,6 +99,8 @@ def example_task(config: LabelConfig | str) -> dict:
     data = {key: _sample(key, sources[key]) for key in config.data_types}
     for key in _audio_url_keys(sources.values()):
         data.setdefault(key, AUDIO_URL)
+    for key in _video_keys(config):
+        data[key] = VIDEO_URL  # a Video and an Audio of one key (sync): the video file serves both
     return data
 
 
@@ -293,6 +295,12 @@ def _channels(element) -> list[str]:
     """The `column` of each Channel inside a TimeSeries element."""
     return [child.get("column") for child in element
             if isinstance(child.tag, str) and child.tag.lower() == "channel" and child.get("column")]
+
+
+def _video_keys(config: LabelConfig) -> list[str]:
+    """Data keys a Video shows."""
+    return [key for element in _elements(config.xml) if element.tag.lower() == "video"
+            for key in [_variable(element.get("value"))] if key in config.data_types]
 
 
 def _audio_url_keys(sources) -> list[str]:

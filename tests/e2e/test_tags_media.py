@@ -4,16 +4,21 @@ synced waveform, pages of a multi-image task with item_index, loaded completions
 
 import base64
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
+from lsdesk.templates import gallery
 from tests.corpus import corpus_file
 from tests.test_api_import import upload
 from tests.test_export_images import png
 
-SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "assets" / "samples"
+SCREENSHOTS = REPO / "docs" / "screenshots"
 WEBM = (SAMPLES / "sample.webm").read_bytes()  # 2.008 s, 24 frames/s, with a 440 Hz tone
 PDF = (SAMPLES / "sample.pdf").read_bytes()
 VIDEO_SECONDS = 2.008
@@ -323,3 +328,75 @@ def test_value_list_completion_round_trips_and_a_listed_region_turns_to_its_imag
     assert page.locator(".lsd-image-regions [data-region-id=p2]").count() == 1
     page.keyboard.press("Escape")
     assert json.dumps(result(page)) == json.dumps(loaded)
+
+
+# -- The template gallery on the Setup page ----------------------------------------------------
+
+def test_gallery_is_searched_by_keyboard_shelved_by_category_previewed_and_chosen(page, api):
+    templates = gallery()
+    page.goto(page.base_url + "/setup")
+    page.get_by_text("More templates: Label Studio's gallery, by category").click()
+    expect(page.locator(".template-count")).to_have_text(f"87 templates of {len(templates)}")
+    page.get_by_label("Search templates").click()
+    page.keyboard.type("video")
+    wanted = sorted(t["title"] for t in templates
+                    if "video" in " ".join([t["title"], t["category"], t["source"], *t["tags"]]).lower())
+    expect(page.locator(".template-count")).to_have_text(f"{len(wanted)} templates of 87")
+    assert sorted(page.locator(".template-card strong").all_inner_texts()) == wanted
+    page.get_by_role("button", name="Video", exact=True).click()  # the Video shelf
+    assert page.locator(".template-card strong").all_inner_texts() == ["Video classification", "Video timeline segmentation"]
+
+    page.locator(".template-card", has_text="Video timeline segmentation").click()
+    preview = page.locator(".template-preview")
+    expect(preview.locator(".lsd-video")).to_have_attribute("data-state", "ready")
+    expect(preview.locator(".lsd-audio")).to_have_attribute("data-state", "ready")
+    assert preview.locator(".lsd-unsupported").count() == 0
+    if os.environ.get("LSDESK_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOTS / "setup-template-gallery.png"))
+
+    page.get_by_role("button", name="Use this template").click()
+    chosen = next(t for t in templates if t["id"] == "v1/videos/video-timeline-segmentation")
+    expect(page.get_by_label("Label config (XML)")).to_have_value(chosen["config"])
+    expect(page.locator(".preview .lsd-video")).to_have_attribute("data-state", "ready")
+    page.get_by_role("button", name="Save config").click()
+    expect(page.locator(".save-state")).to_have_text("Saved")
+    assert api.get("/api/project").json["config"]["label_config"] == chosen["config"]
+
+
+# -- screenshots for the README (LSDESK_SCREENSHOTS=1 pytest tests/e2e -k screenshots) ----------
+
+@pytest.mark.skipif(not os.environ.get("LSDESK_SCREENSHOTS"), reason="set LSDESK_SCREENSHOTS=1 to write docs/screenshots")
+def test_screenshots_of_video_pdf_and_image_pages(page, api):
+    task, _url = import_file(api, SYNCED, "clip.webm", WEBM)
+    api.post(f"/api/tasks/{task['id']}/completions", json={"result": [
+        {"id": "k1", "from_name": "tricks", "to_name": "audio", "type": "labels", "original_length": VIDEO_SECONDS,
+         "value": {"start": 0.3, "end": 0.9, "channel": 0, "labels": ["Kickflip"]}},
+        {"id": "k2", "from_name": "tricks", "to_name": "audio", "type": "labels", "original_length": VIDEO_SECONDS,
+         "value": {"start": 1.2, "end": 1.7, "channel": 0, "labels": ["360 Flip"]}}]})
+    page.goto(f"{page.base_url}/label/{task['id']}")
+    page.wait_for_selector(".lsd-audio[data-state=ready]")
+    page.evaluate("document.querySelector('.lsd-video video').currentTime = 0.6")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "tag-video.png"))
+
+    api.post("/api/project", json={"desc": "Articles"})
+    task, _url = import_file(api, PDF_CONFIG, "paper.pdf", PDF)
+    page.goto(f"{page.base_url}/label/{task['id']}")
+    page.wait_for_selector(".lsd-pdf[data-state=ready]")
+    page.click("button[aria-label='7 of 10']")
+    page.wait_for_timeout(1500)  # the viewer draws the page
+    page.screenshot(path=str(SCREENSHOTS / "tag-pdf.png"))
+
+    api.post("/api/project", json={"desc": "Scanned contracts"})
+    api.post("/api/project/config", json={"label_config": PAGES_CONFIG})
+    api.post("/api/project/import", json=[{"pages": ["/assets/samples/sample.png"] * 3}])
+    [task] = api.get("/api/tasks").json
+    api.post(f"/api/tasks/{task['id']}/completions", json={"result": [
+        {"id": "t1", "from_name": "boxes", "to_name": "pages", "type": "rectanglelabels", "original_width": 320,
+         "original_height": 240, "image_rotation": 0, "item_index": 1,
+         "value": {"x": 20, "y": 30, "width": 50, "height": 25, "rotation": 0, "rectanglelabels": ["Title"]}}]})
+    page.goto(f"{page.base_url}/label/{task['id']}")
+    page.wait_for_selector(".lsd-image[data-state=ready]")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector(".lsd-image[data-state=ready][data-page='1']")
+    page.screenshot(path=str(SCREENSHOTS / "tag-image-pages.png"))
