@@ -172,7 +172,7 @@ export class ImageView {
     const source = this.pageSource();
     const url = Array.isArray(source) ? source[0] : source;
     if (typeof url !== "string" || !url) {
-      this.failed(`no image: value="${this.node.attrs.value || ""}" has nothing in the task data`);
+      this.failed(`no image: value="${this.node.attrs.value ?? this.node.attrs.valuelist ?? ""}" has nothing in the task data`);
       return;
     }
     this.img.addEventListener("load", () => {
