@@ -23,6 +23,7 @@ ROUTES = (
     ("GET", "/api/project/export/formats", exports.formats),
     ("GET", "/api/project/export/summary", exports.summary),
     ("GET POST", "/api/import-example", helpers.import_example),
+    ("GET", "/api/templates", helpers.templates),
     ("GET", "/api/import-example-file", helpers.import_example_file),
     ("GET", f"{TASK}/draft", drafts.get_draft),
     ("PUT POST", f"{TASK}/draft", drafts.save_draft),

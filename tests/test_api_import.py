@@ -339,3 +339,13 @@ def test_imported_results_without_region_ids_come_back_with_ids_and_items_with_i
     [completed_box] = completion["result"]
     assert completed_box == {"id": completed_box["id"], **box} and len(completed_box["id"]) == 10
     assert second["completions"][0]["result"] == with_ids
+
+
+def test_pdf_uploads_are_served_in_ranges_with_a_policy_that_forbids_script(api):
+    api.post("/api/project/config", json={"label_config": '<View><Pdf name="pdf" value="$pdf"/></View>'})
+    upload(api, ("a", "paper.pdf", b"%PDF-1.4\n" + bytes(100)))
+    url = api.get("/api/tasks").json[0]["data"]["pdf"]
+    part = api.get(url, headers={"Range": "bytes=0-3"})
+    assert (part.status, part.raw, part.headers["Content-Type"]) == (206, b"%PDF", "application/pdf")
+    # The browser's viewer still shows it (tests/e2e/test_tags_media.py); a script in the PDF's frame would not run.
+    assert part.headers["Content-Security-Policy"] == "script-src 'none'"

@@ -3,13 +3,13 @@
 import pytest
 
 from lsdesk.config import ConfigInvalid, check_against_data, parse_config
-from tests.corpus import CONFIGS, CORPUS
+from tests.corpus import CONFIGS, corpus_file, corpus_name
 
 CORPUS_CONFIGS = CONFIGS
 
 
 def corpus_config(name):
-    return parse_config((CORPUS / name / "config.xml").read_text(encoding="utf-8"))
+    return parse_config(corpus_file(name).read_text(encoding="utf-8"))
 
 
 def problems(xml):
@@ -30,7 +30,7 @@ def test_corpus_has_all_87_configs():
     assert len(CORPUS_CONFIGS) == 87
 
 
-@pytest.mark.parametrize("path", CORPUS_CONFIGS, ids=lambda p: str(p.parent.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", CORPUS_CONFIGS, ids=corpus_name)
 def test_every_corpus_config_is_valid(path):
     config = parse_config(path.read_text(encoding="utf-8"))
     assert config.controls or config.objects

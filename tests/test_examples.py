@@ -17,13 +17,13 @@ from lsdesk.formats.examples import (
 )
 from lsdesk.formats.readers import read_file
 from lsdesk.formats.tasks import make_task_validator
-from tests.corpus import CONFIGS, CORPUS
+from tests.corpus import CONFIGS, corpus_name
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def corpus_id(path):
-    return str(path.parent.relative_to(CORPUS))
+    return corpus_name(path)
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=corpus_id)

@@ -7,7 +7,7 @@ import pytest
 
 from lsdesk.config import parse_config
 from lsdesk.formats.tasks import TaskInvalid, item_error, make_task_validator
-from tests.corpus import CORPUS
+from tests.corpus import SAMPLE_TASKS, corpus_file, corpus_name
 
 FLAT = " [assume: item as is = task root with values]"
 IN_DATA = ' [assume: item["data"] = task root with values]'
@@ -211,7 +211,7 @@ def test_item_error_cuts_a_long_item_at_200_characters():
 
 # -- the corpus samples --------------------------------------------------------------------------
 
-SAMPLES = sorted(CORPUS.glob("**/tasks.json"))
+SAMPLES = SAMPLE_TASKS
 # These samples were shipped next to a config whose data keys they do not have.
 SAMPLES_WITH_OTHER_KEYS = {
     "audio_classification": '"audio" key is expected in task data' + IN_DATA,
@@ -231,17 +231,17 @@ def test_corpus_has_11_sample_task_files():
     assert len(SAMPLES) == 11
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", SAMPLES, ids=corpus_name)
 def test_corpus_sample_tasks_have_a_valid_shape(path):
     validate = make_task_validator(None)
     for item in sample_items(path):
         assert validate(item)["data"] == item["data"]
 
 
-@pytest.mark.parametrize("path", [p for p in SAMPLES if p.parent.name not in SAMPLES_WITH_OTHER_KEYS],
-                         ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", [p for p in SAMPLES if corpus_name(p).split("/")[-1] not in SAMPLES_WITH_OTHER_KEYS],
+                         ids=corpus_name)
 def test_corpus_sample_tasks_pass_their_config(path):
-    validate = make_task_validator(parse_config((path.parent / "config.xml").read_text(encoding="utf-8")))
+    validate = make_task_validator(parse_config(corpus_file(corpus_name(path)).read_text(encoding="utf-8")))
     for item in sample_items(path):
         task = validate(item)
         assert (task["data"], task["predictions"]) == (item["data"], item.get("predictions", []))
@@ -249,14 +249,14 @@ def test_corpus_sample_tasks_pass_their_config(path):
 
 @pytest.mark.parametrize("example", sorted(SAMPLES_WITH_OTHER_KEYS))
 def test_corpus_samples_without_their_configs_keys_are_rejected_with_the_missing_key(example):
-    folder = CORPUS / "v08" / example
-    validate = make_task_validator(parse_config((folder / "config.xml").read_text(encoding="utf-8")))
-    item = sample_items(folder / "tasks.json")[0]
+    name = f"v08/{example}"
+    validate = make_task_validator(parse_config(corpus_file(name).read_text(encoding="utf-8")))
+    item = sample_items(corpus_file(name, "tasks.json"))[0]
     assert error_of(validate, item) == SAMPLES_WITH_OTHER_KEYS[example]
 
 
 def test_corpus_label_studio_1_sample_with_annotations_passes_its_config():
-    text = (CORPUS / "v1/audio-speech-processing/intent-classification/config.xml").read_text(encoding="utf-8")
+    text = corpus_file("v1/audio-speech-processing/intent-classification").read_text(encoding="utf-8")
     sample = json.loads(text[text.rindex("<!--") + 4:text.rindex("-->")])
     task = make_task_validator(parse_config(text))(sample)
     assert task["data"] == {"audio": "/static/samples/game.wav"}

@@ -6,6 +6,7 @@
 import { playback } from "./audio-playback.js";
 import { regionEditing } from "./audio-regions.js";
 import { attr, flag } from "./config.js";
+import { joinSync } from "./media-sync.js";
 import { decodeAudio, drawWave, summarize } from "./waveform.js";
 
 const MAX_ZOOM = 1500;
@@ -309,6 +310,7 @@ export class AudioView {
     this.media.addEventListener("pause", () => this.refreshButtons());
     this.media.addEventListener("ended", () => { this.stopAt = null; this.refreshButtons(); });
     this.media.addEventListener("seeked", () => this.drawCursor());
+    if (this.node.attrs.sync) joinSync(this.ctx, this.node, this.media);
     const resize = new ResizeObserver(() => {
       if (this.viewWidth !== this.laidOutWidth) {
         this.laidOutWidth = this.viewWidth;

@@ -72,6 +72,7 @@ export const regionDrawing = {
     const groups = new Map();
     for (const item of this.store.items) {
       if (item.type === "relation" || item.to_name !== this.name || item.id === undefined || item.id === null) continue;
+      if (!this.onPage(item)) continue;
       let group = groups.get(item.id);
       if (!group) groups.set(item.id, (group = []));
       group.push(item);

@@ -12,6 +12,7 @@ import { isTyping } from "./hotkeys.js";
 import { newRegionId } from "./store.js";
 import { clamp, normalizeDegrees } from "./image-geometry.js";
 import { regionDrawing } from "./image-drawing.js";
+import { imagePages } from "./image-pages.js";
 import { relationMode, relationsNode, renderRelationList } from "./image-relations.js";
 import { svg } from "./image-svg.js";
 import { BARE, LABELED, SHAPES, declaredShape, inferredShape, regionAt } from "./image-shapes.js";
@@ -51,6 +52,7 @@ export class ImageView {
     for (const item of this.store.items) {
       if (item.to_name === this.name && item.id && item.hidden === true) this.store.hidden.add(item.id);
     }
+    this.setUpPages();
     this.build();
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
     this.store.subscribe(() => this.sync());
@@ -93,7 +95,7 @@ export class ImageView {
     if (align === "center") root.style.marginInline = "auto";
     if (align === "right") root.style.marginLeft = "auto";
     this.element = root;
-    root.append(this.buildToolbar(), this.buildViewport());
+    root.append(this.buildToolbar(), this.buildViewport(), ...this.buildPager());
     this.showTool();
     // Without a <Relations> tag, relations loaded from results are listed under the first image.
     if (!relationsNode(this.ctx.root) && this.isFirstImage()) root.append(renderRelationList(this.ctx, null));
@@ -167,10 +169,10 @@ export class ImageView {
   }
 
   load() {
-    const source = this.ctx.resolve(this.node.attrs.value);
+    const source = this.pageSource();
     const url = Array.isArray(source) ? source[0] : source;
     if (typeof url !== "string" || !url) {
-      this.failed(`no image: value="${this.node.attrs.value || ""}" has nothing in the task data`);
+      this.failed(`no image: value="${this.node.attrs.value ?? this.node.attrs.valuelist ?? ""}" has nothing in the task data`);
       return;
     }
     this.img.addEventListener("load", () => {
@@ -240,6 +242,7 @@ export class ImageView {
       original_width: this.width,
       original_height: this.height,
       image_rotation: 0,
+      ...this.pageFields(),
       value: { ...copy(place), ...(labels ? { [type]: [...labels] } : {}) },
     }));
     this.store.change(() => this.store.add(...items));
@@ -477,7 +480,7 @@ export class ImageView {
   }
 }
 
-Object.assign(ImageView.prototype, tools, regionDrawing, zoomAndPan);
+Object.assign(ImageView.prototype, tools, regionDrawing, zoomAndPan, imagePages);
 
 // Whether a patch changes any value it names.
 function changes(value, patch) {

@@ -1,6 +1,6 @@
-// The Setup page: the label config in a code editor, a gallery of starting templates, problems
-// marked at their lines, a live preview of the editor on a sample task, and Save; under them, the
-// media folders and storage (setup-storage.js).
+// The Setup page: the label config in a code editor, a gallery of starting templates (and Label
+// Studio's own, setup-gallery.js), problems marked at their lines, a live preview of the editor on a
+// sample task, and Save; under them, the media folders and storage (setup-storage.js).
 
 import { api } from "../api.js";
 import { codeEditor } from "../ui/code-editor.js";
@@ -8,6 +8,7 @@ import { confirmDialog } from "../ui/dialog.js";
 import { h, pageHeading } from "../ui/dom.js";
 import { errorNotice, infoNotice } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
+import { gallerySection } from "./setup-gallery.js";
 import { storageSection } from "./setup-storage.js";
 import { TEMPLATES } from "./setup-templates.js";
 
@@ -19,6 +20,7 @@ export async function mount(root, shell) {
   let checkTimer = null;
   let checks = 0; // only the latest check may show its answer
   let previewEditor = null;
+  let sample = null; // {config, data}: a gallery template's own sample task, previewed while its config is unchanged
 
   const editor = codeEditor({ label: "Label config (XML)", value: saved, onInput: edited });
   const problems = h("ul", { class: "problems", id: "config-problems", "aria-live": "polite" });
@@ -26,6 +28,7 @@ export async function mount(root, shell) {
   const saveButton = h("button", { type: "button", class: "primary", onclick: save }, "Save config");
   const preview = h("div", { class: "preview editor-host" });
   const storage = storageSection(shell);
+  const gallery = gallerySection({ onUse: useTemplate });
   editor.textarea.setAttribute("aria-describedby", "config-problems");
   editor.textarea.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
@@ -41,6 +44,7 @@ export async function mount(root, shell) {
     h("div", { class: "gallery" }, TEMPLATES.map((template) =>
       h("button", { type: "button", onclick: () => useTemplate(template) },
         h("strong", {}, template.title), h("span", {}, template.description)))),
+    gallery.element,
     h("div", { class: "setup-columns" },
       h("section", { "aria-labelledby": "config-heading" },
         h("h2", { id: "config-heading" }, "Config"),
@@ -71,6 +75,7 @@ export async function mount(root, shell) {
       confirmLabel: "Replace",
     }))) return;
     editor.value = template.config;
+    sample = template.data ? { config: template.config, data: template.data } : null;
     edited();
     editor.textarea.focus();
   }
@@ -95,7 +100,7 @@ export async function mount(root, shell) {
     if (!current()) return;
     showProblems([]);
     try {
-      const data = await api.post("/api/import-example", { label_config: xml });
+      const data = sample?.config === xml ? sample.data : await api.post("/api/import-example", { label_config: xml });
       if (current()) await renderPreview(xml, data, current);
     } catch (error) {
       if (current()) showPreview(errorNotice(error, "The preview could not be shown"));
@@ -154,6 +159,7 @@ export async function mount(root, shell) {
     clearTimeout(checkTimer);
     checks += 1;
     previewEditor?.destroy();
+    gallery.unmount();
     storage.unmount();
   };
 }

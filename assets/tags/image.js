@@ -1,5 +1,6 @@
 // <Image>: the picture with its regions (rectangles, polygons, key points, ellipses) and relation arrows;
-// draws with the image controls that point at it, zooms with ctrl+wheel, pans with h / middle or shift drag.
+// draws with the image controls that point at it, zooms with ctrl+wheel, pans with h / middle or shift drag;
+// with valueList, several images in one task, one at a time with a pager (regions carry item_index).
 
 import { ImageView } from "../editor/image-view.js";
 
@@ -8,9 +9,6 @@ export default {
   kind: "object",
   render(node, ctx) {
     if (!node.attrs.name) throw new Error("an Image needs a name");
-    if (node.attrs.valuelist !== undefined && node.attrs.value === undefined) {
-      throw new Error("several images in one tag (valueList) are not supported yet");
-    }
     const view = new ImageView(node, ctx);
     ctx.objects.set(node.attrs.name, view.api());
     return view.element;

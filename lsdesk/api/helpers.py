@@ -1,4 +1,4 @@
-"""Helpers: health, version, config validation without saving, sample tasks, and sample media."""
+"""Helpers: health, version, config validation without saving, sample tasks, the template gallery, and sample media."""
 
 import time
 
@@ -11,6 +11,7 @@ from lsdesk.api.project import submitted_config
 from lsdesk.formats.examples import example_file, example_task, time_series_csv
 from lsdesk.project_view import current_config, validated_config
 from lsdesk.resources import ASSETS
+from lsdesk.templates import gallery
 
 _FILE_TYPES = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
                "txt": "text/plain"}
@@ -39,6 +40,11 @@ def import_example(store):
     if xml is None:
         xml = submitted_config()
     return json_response(example_task(validated_config(store, xml)))
+
+
+def templates():
+    """Label Studio's template configs for the Setup page's gallery, each with its sample task's data."""
+    return json_response({"templates": gallery()})
 
 
 def import_example_file(store):

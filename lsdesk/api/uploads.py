@@ -41,6 +41,8 @@ def media_response(name, mime, size, etag, read, cache_control="private, max-age
     if _ACTIVE_TYPES.match(mime):
         headers["Content-Disposition"] = f'attachment; filename="{_SAFE_NAME.sub("_", name.rsplit("/", 1)[-1])}"'
         headers["Content-Security-Policy"] = "sandbox"
+    if mime == "application/pdf":  # shown by the browser's viewer in a frame of ours: no script there
+        headers["Content-Security-Policy"] = "script-src 'none'"
     if f'"{etag}"' in request.get_header("If-None-Match", ""):
         return HTTPResponse(status=304, headers=headers)
     start, length, status = 0, size, 200

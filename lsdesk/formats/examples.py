@@ -2,8 +2,8 @@
 
 `example_task` gives the data of one task that the config can show; `example_file` writes two copies of it as a
 json, csv, tsv or txt import file; `time_series_csv` makes the CSV that a url-valued TimeSeries sample points at
-(served at TIME_SERIES_PATH by the HTTP layer). Media samples ship in assets/samples; there is no sample video,
-so Video values are a placeholder URL.
+(served at TIME_SERIES_PATH by the HTTP layer). Media samples ship in assets/samples (the video:
+a 2 s, 24 frame/s WebM with a tone, made with ffmpeg's test source).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ AUDIO_URL = f"{SAMPLES}/sample.wav"
 PDF_URL = f"{SAMPLES}/sample.pdf"
 TEXT_URL = f"{SAMPLES}/sample.txt"
 HTML_URL = f"{SAMPLES}/sample.html"
-VIDEO_URL = "https://example.com/replace-with-your-video.mp4"  # placeholder: no sample video is shipped
+VIDEO_URL = f"{SAMPLES}/sample.webm"
 WEBSITE_URL = "https://example.com/"
 TIME_SERIES_PATH = "/samples/time-series.csv"
 TIME_SERIES_ROWS = 100
@@ -99,6 +99,8 @@ def example_task(config: LabelConfig | str) -> dict:
     data = {key: _sample(key, sources[key]) for key in config.data_types}
     for key in _audio_url_keys(sources.values()):
         data.setdefault(key, AUDIO_URL)
+    for key in _video_keys(config):
+        data[key] = VIDEO_URL  # a Video and an Audio of one key (sync): the video file serves both
     return data
 
 
@@ -293,6 +295,12 @@ def _channels(element) -> list[str]:
     """The `column` of each Channel inside a TimeSeries element."""
     return [child.get("column") for child in element
             if isinstance(child.tag, str) and child.tag.lower() == "channel" and child.get("column")]
+
+
+def _video_keys(config: LabelConfig) -> list[str]:
+    """Data keys a Video shows."""
+    return [key for element in _elements(config.xml) if element.tag.lower() == "video"
+            for key in [_variable(element.get("value"))] if key in config.data_types]
 
 
 def _audio_url_keys(sources) -> list[str]:

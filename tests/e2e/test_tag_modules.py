@@ -3,7 +3,7 @@
 CONFIG = """<View>
   <Text name="text" value="$text"/>
   <Rating name="rating" toName="text"/>
-  <Video name="video" value="$video"/>
+  <Hologram name="hologram" value="$hologram"/>
 </View>"""
 
 
@@ -17,19 +17,19 @@ def shown_messages(page):
 
 def test_a_tag_module_with_a_syntax_error_shows_the_syntax_error(editor, page):
     serve_module(page, "tags/rating.js", "export default { name: 'Rating', render( };")
-    page = editor(CONFIG, {"text": "Hello", "video": "/v.mp4"})
+    page = editor(CONFIG, {"text": "Hello", "hologram": "/h.bin"})
 
-    rating, video = shown_messages(page)
+    rating, hologram = shown_messages(page)
     assert rating.startswith('<Rating name="rating"> could not be drawn: /assets/tags/rating.js failed to load: '
                              "SyntaxError: "), rating
     # A tag lsdesk has no module for is still unsupported, and the other tags still draw.
-    assert video == '<Video name="video"> is not supported by this version of lsdesk.'
+    assert hologram == '<Hologram name="hologram"> is not supported by this version of lsdesk.'
     assert page.locator(".lsd-text").text_content() == "Hello"
 
 
 def test_a_tag_module_with_a_failing_import_shows_the_import_error(editor, page):
     serve_module(page, "tags/rating.js", 'import { noSuchHelper } from "../editor/config.js";\nexport default {};')
-    page = editor(CONFIG, {"text": "Hello", "video": "/v.mp4"})
+    page = editor(CONFIG, {"text": "Hello", "hologram": "/h.bin"})
 
     rating = shown_messages(page)[0]
     assert rating == ('<Rating name="rating"> could not be drawn: /assets/tags/rating.js failed to load: SyntaxError: '
@@ -38,7 +38,7 @@ def test_a_tag_module_with_a_failing_import_shows_the_import_error(editor, page)
 
 def test_a_tag_whose_shared_module_is_broken_shows_that_modules_error(editor, page):
     serve_module(page, "editor/answers.js", "export function currentItem( {")
-    page = editor(CONFIG, {"text": "Hello", "video": "/v.mp4"})
+    page = editor(CONFIG, {"text": "Hello", "hologram": "/h.bin"})
 
     rating = shown_messages(page)[0]
     assert rating.startswith('<Rating name="rating"> could not be drawn: /assets/tags/rating.js failed to load: '

@@ -12,7 +12,7 @@ import pytest
 
 from lsdesk.config import parse_config
 from lsdesk.formats.examples import example_task
-from tests.corpus import CONFIGS, CORPUS
+from tests.corpus import CONFIGS, corpus_name
 from tests.test_api_import import upload
 
 AUDIO_CONFIGS = [path for path in CONFIGS if "<Audio" in path.read_text()]
@@ -322,7 +322,7 @@ def test_corpus_audio_templates_draw_with_their_sample_tasks(editor):
                 loaded = []
         page = editor(xml, data, loaded)
         page.wait_for_selector(".lsd-audio:not([data-state=loading])")
-        name = str(path.relative_to(CORPUS))
+        name = corpus_name(path)
         unsupported = page.eval_on_selector_all(".lsd-unsupported", "nodes => nodes.map(n => n.textContent)")
         if any("<Audio" in text for text in unsupported):
             failures.append(f"{name}: {unsupported}")

@@ -139,17 +139,23 @@ def _split_extension(name):
 
 def readable_images(items, key, folder, warnings):
     """(item, MediaFile, the image's bytes the first time it is met or None) for each item whose image in
-    data[key] can be read; the others are left out of the image formats with a warning."""
+    data[key] can be read; the others are left out of the image formats with a warning. A list of images
+    (an Image with valueList) gives one entry per image, each with the results of that image."""
     for item in items:
-        url = item.data.get(key)
-        if not isinstance(url, str):
-            warnings.add(f"task {item.task_id}: left out, it has no image URL in ${key}")
-            continue
-        file, data = folder.get(url)
-        if file.path is None:
-            warnings.unreadable_media(item.task_id, url)
-            continue
-        yield item, file, data
+        urls = item.data.get(key)
+        if isinstance(urls, list):
+            pages = [(item.on_image(index), url, f"image {index} of ${key}") for index, url in enumerate(urls)]
+        else:
+            pages = [(item, urls, f"${key}")]
+        for page, url, where in pages:
+            if not isinstance(url, str):
+                warnings.add(f"task {item.task_id}: left out, it has no image URL in {where}")
+                continue
+            file, data = folder.get(url)
+            if file.path is None:
+                warnings.unreadable_media(item.task_id, url)
+                continue
+            yield page, file, data
 
 
 def task_image_size(values, file, task_id, warnings):

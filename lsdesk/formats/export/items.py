@@ -14,15 +14,29 @@ class Item:
     `outputs` maps each control name to the values of its results, in result order; each value is a copy of
     the result's `value` plus `type` (the control's tag, e.g. "RectangleLabels") and the result's
     `original_width`/`original_height` when it has them.
+
+    For an Image with `valueList` (several images in one task), `on_image(index)` is the item of one image:
+    the results whose `item_index` is that index (0 when they have none, as for a single image).
     """
 
     task: dict
     completion: dict | None
     outputs: dict = field(default_factory=dict)
+    controls: dict = field(default_factory=dict, repr=False, compare=False)
+    image_index: int | None = None
 
     @property
     def task_id(self):
         return self.task.get("id")
+
+    @property
+    def owner(self):
+        """Who a file named after this item's image belongs to: the task, or one image of its list."""
+        return self.task_id if self.image_index is None else f"{self.task_id}/{self.image_index}"
+
+    def on_image(self, index):
+        outputs = _outputs(self.completion, self.controls, index) if self.completion else {}
+        return Item(self.task, self.completion, outputs, self.controls, index)
 
     @property
     def data(self):
@@ -74,7 +88,7 @@ def task_items(tasks, config):
         if completions is None:
             continue
         if not completions:
-            yield task, [Item(task, None)]
+            yield task, [Item(task, None, controls=controls)]
             continue
         kept = [c for c in completions if not (c.get("was_cancelled") or c.get("skipped"))]
         if not kept:
@@ -82,7 +96,7 @@ def task_items(tasks, config):
         # Completions made within one second are told apart by their ids, which grow.
         kept.sort(key=lambda completion: (completion.get("created_at") or 0, _number(completion.get("id"))),
                   reverse=True)
-        yield task, [Item(task, completion, _outputs(completion, controls)) for completion in kept]
+        yield task, [Item(task, completion, _outputs(completion, controls), controls) for completion in kept]
 
 
 def items(tasks, config):
@@ -116,10 +130,12 @@ def _controls_by_name(config):
     return {control.name: control for control in config.controls if control.tag != "Relations"}
 
 
-def _outputs(completion, controls):
+def _outputs(completion, controls, item_index=None):
     outputs = {}
     for result in completion.get("result") or ():
         if not isinstance(result, dict):
+            continue
+        if item_index is not None and result.get("item_index", 0) != item_index:
             continue
         control = controls.get(result.get("from_name"))
         value = result.get("value")

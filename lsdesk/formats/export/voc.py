@@ -30,7 +30,7 @@ def files(tasks, config, media):
                 continue
             width, height = size
             depth = file.info[2] if file.info else 3
-            name, _new = xml_names.claim(stem_of(file.name) + ".xml", item.task_id)
+            name, _new = xml_names.claim(stem_of(file.name) + ".xml", item.owner)
             text = annotation_xml(file.name, item.annotator(""), width, height, depth, _boxes(values, width, height))
             yield f"Annotations/{name}", [text.encode("utf-8", "backslashreplace")]
         yield from warnings.files()

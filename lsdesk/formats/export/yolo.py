@@ -42,7 +42,7 @@ def _files(tasks, config, media, coordinates):
                 yield file.path, [data]
             size = file.info[:2] if file.info else (None, None)
             lines = [line for value in item.values() for line in _lines(value, size, categories, coordinates)]
-            name, _new = label_names.claim(stem_of(file.name)[:MAX_STEM] + ".txt", item.task_id)
+            name, _new = label_names.claim(stem_of(file.name)[:MAX_STEM] + ".txt", item.owner)
             yield f"labels/{name}", ["".join(lines).encode("utf-8")]
         yield "classes.txt", ["".join(f"{entry['name']}\n" for entry in categories.entries).encode("utf-8")]
         yield "notes.json", [notes(categories.entries)]
