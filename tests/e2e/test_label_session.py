@@ -217,7 +217,7 @@ def with_project_settings(page, **settings):
 
 def test_instructions_show_collapsible_and_remember_being_closed(page, api):
     labeled_project(api, count=2)
-    with_project_settings(page, instruction="Pick the sentiment of the whole sentence.\nIrony counts as Negative.")
+    assert api.patch("/api/project", json={"instruction": "Pick the sentiment of the whole sentence.\nIrony counts as Negative."}).status == 201
     open_label(page)
     instructions = page.locator("details.label-instructions")
     expect(instructions).to_have_attribute("open", "")
