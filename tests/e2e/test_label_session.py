@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_folders_page import png
-from tests.e2e.test_pages import add_tasks, labeled_project, set_config
+from tests.e2e.test_pages import add_tasks, label, labeled_project, set_config
 from tests.e2e.test_tags_audio import SEGMENTS, SECONDS, drag, import_wav, open_audio, result, sine_wav, track_box
 from tests.test_api_import import upload
 
@@ -107,6 +107,43 @@ def test_without_the_count_route_a_query_queue_shows_the_position(page, api):
     expect(page.locator(".label-queue")).to_have_text("Selected taskstask 1 of the queue")
     page.keyboard.press("Control+ArrowRight")
     expect(page.locator(".label-queue")).to_have_text("Selected taskstask 2 of the queue")
+
+
+def unlabeled_filter_route(api):
+    """A stand-in for GET /api/tasks?filter=... (built beside this page) matching the unlabeled tasks."""
+
+    def fulfil(route):
+        query = parse_qs(urlparse(route.request.url).query)
+        if "filter" not in query:
+            route.continue_()
+            return
+        tasks = api.get("/api/tasks?page_size=1000&fields=id,completions").json
+        ids = [task["id"] for task in tasks if not task["completions"]]
+        page, size = int(query["page"][0]), int(query["page_size"][0])
+        body = [{"id": task_id} for task_id in ids[(page - 1) * size:page * size]]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    return fulfil
+
+
+def test_a_queue_of_unlabeled_tasks_goes_on_from_the_first_left_after_a_page_of_them_was_labeled(page, api):
+    """Labeling drops tasks from an "unlabeled" filter, moving the rest onto earlier pages: the next task
+    is the first one not yet shown, not the first of page 2 (which is now 100 tasks further)."""
+    ids = labeled_project(api, count=205)
+    for task_id in ids[:100]:
+        label(api, task_id)
+    page.route(re.compile(r"/api/tasks\?"), unlabeled_filter_route(api))
+    query = "filter=" + json.dumps({"conjunction": "and", "items": [{"field": "state", "op": "equal", "value": "unlabeled"}]})
+    uuid = api.get("/api/project").json["uuid"]
+    page.goto(page.base_url + "/api/health")
+    page.evaluate("""([uuid, query, shown]) => sessionStorage.setItem(
+        `lsdesk.label-session:${uuid}:query:${new URLSearchParams(query)}`,
+        JSON.stringify({ ids: shown, cursor: shown.length - 1, queue: shown }))""", [uuid, query, ids[:100]])
+    search = "?" + urlencode({"query": query, "title": "Unlabeled"})
+    open_label(page, f"/label{search}")
+    expect_task(page, ids[100], search)
+    page.keyboard.press("Control+ArrowLeft")
+    expect_task(page, ids[99], search)
 
 
 # -- Previous / Next along the session's history ---------------------------------------------------
