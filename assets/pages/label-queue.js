@@ -107,6 +107,13 @@ export class SessionHistory {
     }
   }
 
+  restart() {
+    this.ids = [];
+    this.cursor = -1;
+    this.queue.restore([]);
+    this.save();
+  }
+
   get current() {
     return this.ids[this.cursor] ?? null;
   }

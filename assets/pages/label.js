@@ -65,6 +65,8 @@ class LabelPage {
     }
     this.queue = queueFromUrl(this.shell.query);
     this.history = new SessionHistory(this.project.uuid, this.queue);
+    // A query's queue opened without a task starts at its first task, even if this tab walked it before.
+    if (rawId === undefined && this.queue.key !== "sampling") this.history.restart();
     if (rawId === undefined) await this.continueQueue({ replace: true });
     else await this.openTask(rawId);
   }
@@ -82,7 +84,9 @@ class LabelPage {
       return;
     }
     if (task.id === this.task?.id) {
-      toast("This is the next task by sampling: submit or skip it to go on");
+      // Sampling serves the shown task until it is labeled; a query queue has now handed it out.
+      if (this.queue.key === "sampling") toast("This is the next task by sampling: submit or skip it to go on");
+      else await this.continueQueue({ replace });
       return;
     }
     this.history.visit(task.id, { asNewest: true });

@@ -95,6 +95,8 @@ def test_a_query_queue_walks_its_tasks_in_order_under_its_title(page, api):
     expect_task(page, ids[0], search)
     page.keyboard.press("Control+ArrowRight")
     expect(page.get_by_text("End of the queue “Newest first”")).to_be_visible()
+    page.get_by_role("link", name="Back to its first task").click()
+    expect_task(page, ids[3], search)
 
 
 def test_without_the_count_route_a_query_queue_shows_the_position(page, api):
@@ -140,7 +142,8 @@ def test_a_queue_of_unlabeled_tasks_goes_on_from_the_first_left_after_a_page_of_
         `lsdesk.label-session:${uuid}:query:${new URLSearchParams(query)}`,
         JSON.stringify({ ids: shown, cursor: shown.length - 1, queue: shown }))""", [uuid, query, ids[:100]])
     search = "?" + urlencode({"query": query, "title": "Unlabeled"})
-    open_label(page, f"/label{search}")
+    open_label(page, f"/label/{ids[99]}{search}")  # as after a reload, the 100th task of the queue shown
+    page.keyboard.press("Control+ArrowRight")
     expect_task(page, ids[100], search)
     page.keyboard.press("Control+ArrowLeft")
     expect_task(page, ids[99], search)
