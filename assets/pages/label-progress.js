@@ -31,7 +31,7 @@ async function queryProgress(queue, taskId) {
   const position = queue.positionOf(taskId);
   const where = position ? `task ${formatNumber(position)} of the queue` : "not from the queue";
   const params = new URLSearchParams(queue.query);
-  const count = (search) => api.get(`/api/tasks/count?${search}`).then((answer) => answer, () => null);
+  const count = (search) => api.get(`/api/tasks/count?${search}`).catch(() => null);
   const total = await count(countParams(params, null));
   if (!total) return where;
   const withLabeled = labeledFilter(params.get("filter"));
