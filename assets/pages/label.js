@@ -2,7 +2,7 @@
 // its progress; Previous/Next along this session's history; the task's completions and predictions in
 // a side panel; unsaved work kept as a server-side draft; the page's hotkeys.
 
-import { api, request } from "../api.js";
+import { api } from "../api.js";
 import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { formatDate, h, plural } from "../ui/dom.js";
 import { hotkeyName, isTyping } from "../ui/hotkeys.js";
@@ -10,11 +10,11 @@ import { mediaWarning } from "../ui/media-warning.js";
 import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 import { instructionsBlock, progressText, taskFileName } from "./label-progress.js";
+import { DraftKeeper } from "./label-drafts.js";
 import { SessionHistory, queueFromUrl } from "./label-queue.js";
 import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
-const DRAFT_DELAY_MS = 1000;
 
 const PAGE_HOTKEYS = [
   { keys: "ctrl+enter", description: "Submit, or update the completion being edited (works while typing)" },
@@ -27,11 +27,11 @@ const PAGE_HOTKEYS = [
 export async function mount(root, shell) {
   const page = new LabelPage(root, shell);
   window.addEventListener("keydown", page.onKey);
-  window.addEventListener("pagehide", page.saveDraftNow);
+  window.addEventListener("pagehide", page.drafts.saveNow);
   await page.openFromUrl(shell.params.taskId);
   return () => {
     window.removeEventListener("keydown", page.onKey);
-    window.removeEventListener("pagehide", page.saveDraftNow);
+    window.removeEventListener("pagehide", page.drafts.saveNow);
     page.close();
   };
 }
@@ -48,8 +48,7 @@ class LabelPage {
     this.version = 0; // bumped whenever what the page shows changes, so late answers are dropped
     this.busy = false;
     this.dirty = false;
-    this.draftTimer = null;
-    this.draftWrite = Promise.resolve();
+    this.drafts = new DraftKeeper(this);
     this.help = null;
     this.parts = {};
     this.queue = null;
@@ -249,12 +248,12 @@ class LabelPage {
     if (this.dirty && !(await confirmDialog({
       title: "Discard your changes?", message: "What you changed in the editor has not been submitted.", confirmLabel: "Discard",
     }))) return;
-    await this.dropDraft();
+    await this.drafts.drop(this.task.id);
     await this.startFrom(start);
   }
 
   async discardDraft() {
-    await this.dropDraft();
+    await this.drafts.drop(this.task.id);
     await this.startFrom(startingPoint(this.task, null));
   }
 
@@ -264,38 +263,7 @@ class LabelPage {
     this.dirty = true;
     this.parts.problems.replaceChildren();
     this.parts.draftState.textContent = "Unsaved changes";
-    clearTimeout(this.draftTimer);
-    this.draftTimer = setTimeout(() => this.saveDraft(), DRAFT_DELAY_MS);
-  }
-
-  draftBody() {
-    return { result: this.editor.getResult(), completion: this.start.kind === "completion" ? this.start.item.id : null };
-  }
-
-  saveDraft({ keepalive = false } = {}) {
-    clearTimeout(this.draftTimer);
-    this.draftTimer = null;
-    if (!this.editor || !this.task) return this.draftWrite;
-    const state = this.parts.draftState;
-    this.draftWrite = request("PUT", `/api/tasks/${this.task.id}/draft`, { json: this.draftBody(), keepalive })
-      .then(() => { state.textContent = "Draft saved"; })
-      .catch((error) => { state.textContent = `Draft not saved: ${error.message}`; });
-    return this.draftWrite;
-  }
-
-  // Save what is pending now: before leaving the task, the page, or the app.
-  saveDraftNow = () => (this.draftTimer ? this.saveDraft({ keepalive: true }) : this.draftWrite);
-
-  // Forget pending edits: no draft write may land after this.
-  async cancelDraft() {
-    clearTimeout(this.draftTimer);
-    this.draftTimer = null;
-    await this.draftWrite;
-  }
-
-  async dropDraft() {
-    await this.cancelDraft();
-    await api.delete(`/api/tasks/${this.task.id}/draft`).catch(() => {});
+    this.drafts.schedule();
   }
 
   // -- actions -------------------------------------------------------------------------------
@@ -318,7 +286,7 @@ class LabelPage {
         message: "This completion has no labels. Once submitted, the task counts as labeled.",
         confirmLabel: "Submit without labels",
       }))) return;
-      await this.cancelDraft();
+      await this.drafts.cancel();
       const body = { result, lead_time: this.leadTime() };
       const { task, start } = this;
       if (start.kind === "completion") {
@@ -339,7 +307,7 @@ class LabelPage {
   async skip() {
     if (this.busy || !this.task || this.start?.kind === "completion") return;
     await this.act(async () => {
-      await this.cancelDraft();
+      await this.drafts.cancel();
       const { task } = this;
       await api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`, { result: [], lead_time: this.leadTime() });
       toast(`Task ${task.id} skipped`);
@@ -356,7 +324,7 @@ class LabelPage {
         toast("This is the first task of this session");
         return;
       }
-      await this.saveDraftNow();
+      await this.drafts.saveNow();
       this.shell.setUrl(this.taskUrl(earlier));
       await this.openTask(earlier);
     }, "Could not open the previous task");
@@ -365,7 +333,7 @@ class LabelPage {
   async goForward() {
     if (this.busy || !this.task) return;
     await this.act(async () => {
-      await this.saveDraftNow();
+      await this.drafts.saveNow();
       await this.forward();
     }, "Could not open the next task");
   }
@@ -432,7 +400,7 @@ class LabelPage {
 
   close() {
     this.version += 1;
-    this.saveDraftNow();
+    this.drafts.saveNow();
     this.help?.close();
     this.destroyEditor();
   }
