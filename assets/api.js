@@ -1,5 +1,5 @@
 // The server's API as functions: a JSON fetch wrapper whose errors carry the server's own words,
-// and the paged task queries several pages share (counts and neighbours that never fetch every task).
+// and the paged task queries several pages share (counts that never fetch every task).
 
 // `fields` maps a field name to its messages when the server named the fields at fault.
 export class ApiError extends Error {
@@ -102,47 +102,4 @@ export async function recentLabeledTasks(limit) {
     if (done.length < SCAN_PAGE) break;
   }
   return labeled.slice(0, limit);
-}
-
-async function taskIdAtRank(rank) {
-  const [task] = await tasksPage(rank, 1, "id", "id");
-  return task ? task.id : null;
-}
-
-// The rank (1-based, in id order) and id of the first task whose id is at least `taskId`, or null.
-// Ids grow by at least one per rank, so each probe bounds where the answer can be; while few
-// tasks were deleted the first guesses are exact, and bisection guarantees the rest.
-async function firstTaskFrom(taskId, taskCount) {
-  const known = new Map();
-  let low = 1;
-  let high = taskCount + 1; // the answer's rank is in [low, high]; taskCount + 1 means "none"
-  let probe = 1;
-  for (let step = 0; low < high; step++) {
-    const id = await taskIdAtRank(probe);
-    if (id === null) {
-      high = Math.min(high, probe);
-    } else if (id >= taskId) {
-      known.set(probe, id);
-      high = probe;
-      low = Math.max(low, probe - (id - taskId));
-    } else {
-      low = probe + 1;
-      high = Math.min(high, probe + (taskId - id));
-    }
-    const guess = id !== null && id < taskId ? Math.min(high, taskCount) : low;
-    probe = step < 3 && guess >= low && guess <= Math.min(high, taskCount) ? guess : Math.floor((low + high) / 2);
-  }
-  if (low > taskCount) return null;
-  const id = known.get(low) ?? (await taskIdAtRank(low));
-  return id === null ? null : { rank: low, id };
-}
-
-// The id of the task before (step -1) or after (step +1) `taskId` in id order, or null at either end.
-export async function neighbourTaskId(taskId, step) {
-  const { task_count: taskCount } = await api.get("/api/project");
-  if (taskCount === 0) return null;
-  if (step > 0) return (await firstTaskFrom(taskId + 1, taskCount))?.id ?? null;
-  const from = await firstTaskFrom(taskId, taskCount);
-  const rank = from ? from.rank : taskCount + 1;
-  return rank > 1 ? taskIdAtRank(rank - 1) : null;
 }

@@ -204,6 +204,15 @@ def test_next_sequential_skips_labeled_and_cancelled_then_404(text_project):
     assert done.json["status"] == 404
 
 
+def test_next_answers_null_instead_of_404_when_asked_to(text_project):
+    [task_id] = import_texts(text_project, "a")
+    assert text_project.get("/api/project/next?if_none=null").json["id"] == task_id
+    label(text_project, task_id)
+    done = text_project.get("/api/project/next?if_none=null")
+    assert (done.status, done.json) == (200, None)
+    assert text_project.get("/api/project/next").status == 404
+
+
 def test_next_uniform_returns_only_unlabeled_tasks(text_project):
     ids = import_texts(text_project, *"abcdefgh")
     for task_id in ids[:6]:

@@ -89,26 +89,45 @@ export const regionEditing = {
     }));
   },
 
+  // The editable region end nearest to screen x within EDGE pixels, on either side of it, in `lane`
+  // ({id, edge: "start"|"end"}), or null: an edge is grabbed whether or not its region is selected and
+  // even from just outside it, where a press would otherwise start a new region.
+  edgeNear(clientX, lane) {
+    const left = this.track.getBoundingClientRect().left;
+    let nearest = null;
+    for (const region of this.regions()) {
+      if (!region.id || region.items.some((item) => item.readonly === true)) continue;
+      const place = region.items[0].value;
+      const regionLane = this.laneCount > 1 ? Math.min(this.laneCount - 1, Math.max(0, Number(place.channel) || 0)) : 0;
+      if (regionLane !== (this.laneCount > 1 ? lane : 0)) continue;
+      const ends = { start: Math.min(place.start, place.end), end: Math.max(place.start, place.end) };
+      for (const [edge, seconds] of Object.entries(ends)) {
+        const distance = Math.abs(left + seconds * this.pxPerSec - clientX);
+        if (distance <= EDGE && (!nearest || distance < nearest.distance)) nearest = { id: region.id, edge, distance };
+      }
+    }
+    return nearest;
+  },
+
   onPointerDown(event) {
     if (event.button !== 0 || !this.pxPerSec || this.element.dataset.state !== "ready") return;
     event.preventDefault();
     const focused = document.activeElement;
     if (focused instanceof HTMLElement && isTyping({ target: focused })) focused.blur();
     const target = event.target instanceof Element ? event.target.closest("[data-region-id]") : null;
-    const id = target ? target.dataset.regionId : null;
+    const lane = this.laneAt(event.clientY);
+    const nearEdge = this.edgeNear(event.clientX, lane);
+    const id = nearEdge ? nearEdge.id : target ? target.dataset.regionId : null;
     const items = this.regionItems(id);
     const time = this.timeAt(event.clientX);
     let type = "create";
-    let edge = null;
+    const edge = nearEdge ? nearEdge.edge : null;
     if (items) {
-      const box = target.getBoundingClientRect();
       const editable = !items.some((item) => item.readonly === true);
-      if (editable && event.clientX - box.left <= EDGE) edge = "start";
-      else if (editable && box.right - event.clientX <= EDGE) edge = "end";
       type = edge ? "resize" : editable ? "move" : "click-region";
     }
     const place = items ? items[0].value : null;
-    this.gesture = { type, id, edge, x: event.clientX, time, lane: this.laneAt(event.clientY), moved: false,
+    this.gesture = { type, id, edge, x: event.clientX, time, lane, moved: false,
       start: place ? Math.min(place.start, place.end) : time, end: place ? Math.max(place.start, place.end) : time };
     try {
       this.track.setPointerCapture(event.pointerId);

@@ -1,60 +1,39 @@
-// The Label page: one task in the editor, submitted, updated or skipped; the task's completions and
-// predictions in a side panel; unsaved work kept as a server-side draft; the page's hotkeys.
+// The Label page: one task in the editor, submitted, updated or skipped; the queue it comes from and
+// its progress; Previous/Next along this session's history; the task's completions and predictions in
+// a side panel; unsaved work kept as a server-side draft; the page's hotkeys.
 
-import { api, neighbourTaskId, request } from "../api.js";
-import { annotatorOf, annotatorsOf } from "../ui/annotator.js";
+import { api } from "../api.js";
 import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { formatDate, h, plural } from "../ui/dom.js";
 import { hotkeyName, isTyping } from "../ui/hotkeys.js";
 import { mediaWarning } from "../ui/media-warning.js";
 import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
+import { instructionsBlock, progressText, taskFileName } from "./label-progress.js";
+import { DraftKeeper } from "./label-drafts.js";
+import { SessionHistory, queueFromUrl } from "./label-queue.js";
+import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
-const DRAFT_DELAY_MS = 1000;
 
 const PAGE_HOTKEYS = [
   { keys: "ctrl+enter", description: "Submit, or update the completion being edited (works while typing)" },
   { keys: "ctrl+space", description: "Skip this task" },
+  { keys: "ctrl+←", description: "Previous task of this session" },
+  { keys: "ctrl+→", description: "Next task: forward in this session, then on in the queue" },
   { keys: "?", description: "Show or hide this list" },
 ];
 
 export async function mount(root, shell) {
   const page = new LabelPage(root, shell);
   window.addEventListener("keydown", page.onKey);
-  window.addEventListener("pagehide", page.saveDraftNow);
+  window.addEventListener("pagehide", page.drafts.saveNow);
   await page.openFromUrl(shell.params.taskId);
   return () => {
     window.removeEventListener("keydown", page.onKey);
-    window.removeEventListener("pagehide", page.saveDraftNow);
+    window.removeEventListener("pagehide", page.drafts.saveNow);
     page.close();
   };
-}
-
-// What the editor started from: a new completion ("blank", maybe from a restored draft),
-// a prediction used as pre-annotation, or an existing completion being edited.
-function startingPoint(task, draft) {
-  const completion = latestCompletion(task.completions);
-  if (draft && (!completion || draft.updated_at >= completion.updated_at)) {
-    const edited = task.completions.find((item) => item.id === draft.completion) ?? null;
-    return { kind: edited ? "completion" : "blank", item: edited, result: draft.result, restoredAt: draft.updated_at };
-  }
-  if (completion) return { kind: "completion", item: completion, result: completion.result };
-  const [prediction] = task.predictions;
-  if (prediction) return { kind: "prediction", item: prediction, result: prediction.result ?? [] };
-  return { kind: "blank", item: null, result: [] };
-}
-
-// The newest completion that is not a skip, else the newest skip.
-function latestCompletion(completions) {
-  const newestFirst = [...completions].sort((a, b) => b.id - a.id);
-  return newestFirst.find((item) => !item.was_cancelled) ?? newestFirst[0] ?? null;
-}
-
-function modeText(start) {
-  if (start.kind === "completion") return `Editing ${start.item.was_cancelled ? "skipped " : ""}completion #${start.item.id}`;
-  if (start.kind === "prediction") return `New completion from prediction #${start.item.id}`;
-  return "New completion";
 }
 
 class LabelPage {
@@ -69,10 +48,11 @@ class LabelPage {
     this.version = 0; // bumped whenever what the page shows changes, so late answers are dropped
     this.busy = false;
     this.dirty = false;
-    this.draftTimer = null;
-    this.draftWrite = Promise.resolve();
+    this.drafts = new DraftKeeper(this);
     this.help = null;
     this.parts = {};
+    this.queue = null;
+    this.history = null;
   }
 
   async openFromUrl(rawId) {
@@ -82,21 +62,34 @@ class LabelPage {
         h("a", { href: "/setup" }, "Set up labeling →")));
       return;
     }
-    if (rawId === undefined) await this.openNext({ replace: true });
+    this.queue = queueFromUrl(this.shell.query);
+    this.history = new SessionHistory(this.project.uuid, this.queue);
+    // A query's queue opened without a task starts at its first task, even if this tab walked it before.
+    if (rawId === undefined && this.queue.key !== "sampling") this.history.restart();
+    if (rawId === undefined) await this.continueQueue({ replace: true });
     else await this.openTask(rawId);
   }
 
-  async openNext({ replace = false } = {}) {
-    let task;
-    try {
-      task = await api.get("/api/project/next");
-    } catch (error) {
-      if (error.status !== 404) throw error;
-      this.shell.setUrl("/label", { replace });
-      await this.showAllDone();
+  taskUrl(taskId) {
+    return `/label/${taskId}${this.queue.urlSearch}`;
+  }
+
+  // The queue's next task, as the newest of the session's history; the end of the queue when none is left.
+  async continueQueue({ replace = false } = {}) {
+    const task = await this.queue.next();
+    if (!task) {
+      this.shell.setUrl(`/label${this.queue.urlSearch}`, { replace });
+      await this.showQueueEnd();
       return;
     }
-    this.shell.setUrl(`/label/${task.id}`, { replace });
+    if (task.id === this.task?.id) {
+      // Sampling serves the shown task until it is labeled; a query queue has now handed it out.
+      if (this.queue.key === "sampling") toast("This is the next task by sampling: submit or skip it to go on");
+      else await this.continueQueue({ replace });
+      return;
+    }
+    this.history.visit(task.id, { asNewest: true });
+    this.shell.setUrl(this.taskUrl(task.id), { replace });
     await this.show(task);
   }
 
@@ -111,10 +104,17 @@ class LabelPage {
         : errorNotice(error, `Could not open task ${taskId}`));
       return;
     }
+    this.history.visit(task.id);
     await this.show(task);
   }
 
-  async showAllDone() {
+  async showQueueEnd() {
+    if (this.queue.key !== "sampling") {
+      this.showMessage(infoNotice(`End of the queue “${this.queue.title}”`, "Every task of this queue has been shown.",
+        h("a", { href: `/label${this.queue.urlSearch}` }, "Back to its first task"), h("a", { href: "/tasks" }, "See the tasks"),
+        h("a", { href: "/label" }, "Label the next by sampling")));
+      return;
+    }
     const project = await api.get("/api/project");
     this.showMessage(project.task_count === 0
       ? infoNotice("No tasks yet", "Import some tasks to label.", h("a", { href: "/import" }, "Import tasks →"))
@@ -138,62 +138,63 @@ class LabelPage {
     this.shownAt = performance.now();
     this.render();
     this.root.querySelector("h1").focus({ preventScroll: true });
+    this.showProgress();
     await this.startFrom(startingPoint(task, draft));
+  }
+
+  async showProgress() {
+    const { progress } = this.parts;
+    try {
+      progress.textContent = await progressText(this.queue, this.task.id);
+    } catch (error) {
+      progress.textContent = `Progress unknown: ${error.message}`;
+    }
   }
 
   // -- layout ---------------------------------------------------------------------------
 
   render() {
-    const { task } = this;
+    const { task, project } = this;
+    const showSkip = (project.show_skip ?? project.config.show_skip) !== false;
+    const fileName = taskFileName(task, project.config.label_config);
     const parts = {
       mode: h("span", { class: "mode" }),
       draftState: h("span", { class: "draft-state", "aria-live": "polite" }),
+      progress: h("span", { class: "label-progress", "aria-live": "polite" }),
       restored: h("div"),
       problems: h("div"),
       editorHost: h("div", { class: "editor-host" }),
-      skip: h("button", { type: "button", onclick: () => this.skip() }, "Skip", h("kbd", {}, "Ctrl+Space")),
+      skip: showSkip ? h("button", { type: "button", onclick: () => this.skip() }, "Skip", h("kbd", {}, "Ctrl+Space")) : null,
       submit: h("button", { type: "button", class: "primary", onclick: () => this.submit() }, "Submit", h("kbd", {}, "Ctrl+Enter")),
-      side: h("aside", { class: "label-side", "aria-label": "Completions and predictions" }),
+      side: h("aside", { class: "label-side", id: "label-side", "aria-label": "Completions and predictions" }),
     };
     this.parts = parts;
+    const page = h("div", { class: "label-page" });
+    const sideToggle = h("button", { type: "button", class: "side-toggle", "aria-controls": "label-side", "aria-expanded": "false",
+      onclick: () => sideToggle.setAttribute("aria-expanded", String(page.classList.toggle("side-open"))) },
+    `Completions (${task.completions.length})`);
     const warning = mediaWarning(task.id, parts.editorHost);
-    this.root.replaceChildren(h("div", { class: "label-page" },
+    page.append(
       h("section", { class: "label-main", "aria-labelledby": "task-heading" },
+        h("div", { class: "label-queue" },
+          h("span", { class: "queue-title" }, this.queue.title), parts.progress),
         h("div", { class: "label-head" },
-          h("h1", { id: "task-heading", tabindex: "-1" }, `Task ${task.id}`), parts.mode, parts.draftState,
+          h("h1", { id: "task-heading", tabindex: "-1" }, `Task ${task.id}`),
+          fileName ? h("span", { class: "file-name", title: fileName }, fileName) : null,
+          parts.mode, parts.draftState,
           h("span", { class: "spacer" }),
-          h("button", { type: "button", onclick: () => this.goToNeighbour(-1) }, "‹ Previous"),
-          h("button", { type: "button", onclick: () => this.goToNeighbour(1) }, "Next ›"),
+          h("button", { type: "button", onclick: () => this.goBack(), title: "Ctrl+←" }, "‹ Previous"),
+          h("button", { type: "button", onclick: () => this.goForward(), title: "Ctrl+→" }, "Next ›"),
+          sideToggle,
           h("button", { type: "button", onclick: () => this.toggleHelp(), "aria-label": "Keyboard shortcuts" }, "?")),
-        parts.restored, parts.problems, warning.element, parts.editorHost,
+        instructionsBlock(project), parts.restored, parts.problems, warning.element, parts.editorHost,
         h("div", { class: "label-actions" }, parts.skip, parts.submit)),
-      parts.side));
+      parts.side);
+    this.root.replaceChildren(page);
   }
 
   renderSide() {
-    const { task, start } = this;
-    const current = (kind, item) => String(start.kind === kind && start.item?.id === item.id);
-    this.parts.side.replaceChildren(
-      h("section", { class: "panel", "aria-labelledby": "completions-heading" },
-        h("h2", { id: "completions-heading" }, "Completions"),
-        task.completions.length
-          ? h("ul", {}, task.completions.map((completion) => h("li", {},
-            h("button", { type: "button", "aria-current": current("completion", completion), onclick: () => this.switchTo({ kind: "completion", item: completion, result: completion.result }) },
-              h("span", {}, `#${completion.id}`),
-              h("span", { class: "mode" }, `${completion.was_cancelled ? "Skipped · " : ""}${annotatorOf(completion)} · ${formatDate(completion.updated_at)}`),
-              completion.ground_truth ? h("span", { class: "badge ok" }, "Ground truth") : null))))
-          : h("p", { class: "none" }, "None yet"),
-        annotatorsOf(task.completions).length > 1
-          ? h("p", {}, h("a", { class: "button", href: `/label/${task.id}/compare` }, "Compare side by side")) : null,
-        h("button", { type: "button", "aria-current": String(start.kind === "blank"), onclick: () => this.switchTo({ kind: "blank", item: null, result: [] }) }, "Start a new completion")),
-      h("section", { class: "panel", "aria-labelledby": "predictions-heading" },
-        h("h2", { id: "predictions-heading" }, "Predictions"),
-        task.predictions.length
-          ? h("ul", {}, task.predictions.map((prediction) => h("li", {},
-            h("button", { type: "button", "aria-current": current("prediction", prediction), onclick: () => this.switchTo({ kind: "prediction", item: prediction, result: prediction.result ?? [] }) },
-              h("span", {}, `#${prediction.id} ${prediction.model_version ?? ""}`.trim()),
-              h("span", { class: "mode" }, typeof prediction.score === "number" ? `score ${prediction.score}` : "")))))
-          : h("p", { class: "none" }, "None")));
+    this.parts.side.replaceChildren(...sidePanels(this.task, this.start, (start) => this.switchTo(start)));
   }
 
   // -- the editor ---------------------------------------------------------------------------
@@ -206,7 +207,7 @@ class LabelPage {
     this.parts.draftState.textContent = "";
     this.parts.problems.replaceChildren();
     this.parts.submit.firstChild.textContent = start.kind === "completion" ? "Update" : "Submit";
-    this.parts.skip.disabled = start.kind === "completion";
+    if (this.parts.skip) this.parts.skip.disabled = start.kind === "completion";
     this.parts.restored.replaceChildren(start.restoredAt ? this.restoredNotice(start.restoredAt) : "");
     this.renderSide();
     this.destroyEditor();
@@ -247,12 +248,12 @@ class LabelPage {
     if (this.dirty && !(await confirmDialog({
       title: "Discard your changes?", message: "What you changed in the editor has not been submitted.", confirmLabel: "Discard",
     }))) return;
-    await this.dropDraft();
+    await this.drafts.drop(this.task.id);
     await this.startFrom(start);
   }
 
   async discardDraft() {
-    await this.dropDraft();
+    await this.drafts.drop(this.task.id);
     await this.startFrom(startingPoint(this.task, null));
   }
 
@@ -262,38 +263,7 @@ class LabelPage {
     this.dirty = true;
     this.parts.problems.replaceChildren();
     this.parts.draftState.textContent = "Unsaved changes";
-    clearTimeout(this.draftTimer);
-    this.draftTimer = setTimeout(() => this.saveDraft(), DRAFT_DELAY_MS);
-  }
-
-  draftBody() {
-    return { result: this.editor.getResult(), completion: this.start.kind === "completion" ? this.start.item.id : null };
-  }
-
-  saveDraft({ keepalive = false } = {}) {
-    clearTimeout(this.draftTimer);
-    this.draftTimer = null;
-    if (!this.editor || !this.task) return this.draftWrite;
-    const state = this.parts.draftState;
-    this.draftWrite = request("PUT", `/api/tasks/${this.task.id}/draft`, { json: this.draftBody(), keepalive })
-      .then(() => { state.textContent = "Draft saved"; })
-      .catch((error) => { state.textContent = `Draft not saved: ${error.message}`; });
-    return this.draftWrite;
-  }
-
-  // Save what is pending now: before leaving the task, the page, or the app.
-  saveDraftNow = () => (this.draftTimer ? this.saveDraft({ keepalive: true }) : this.draftWrite);
-
-  // Forget pending edits: no draft write may land after this.
-  async cancelDraft() {
-    clearTimeout(this.draftTimer);
-    this.draftTimer = null;
-    await this.draftWrite;
-  }
-
-  async dropDraft() {
-    await this.cancelDraft();
-    await api.delete(`/api/tasks/${this.task.id}/draft`).catch(() => {});
+    this.drafts.schedule();
   }
 
   // -- actions -------------------------------------------------------------------------------
@@ -310,8 +280,14 @@ class LabelPage {
       return;
     }
     await this.act(async () => {
-      await this.cancelDraft();
-      const body = { result: this.editor.getResult(), lead_time: this.leadTime() };
+      const result = this.editor.getResult();
+      if (!result.length && !(await confirmDialog({
+        title: "Submit without labels?",
+        message: "This completion has no labels. Once submitted, the task counts as labeled.",
+        confirmLabel: "Submit without labels",
+      }))) return;
+      await this.drafts.cancel();
+      const body = { result, lead_time: this.leadTime() };
       const { task, start } = this;
       if (start.kind === "completion") {
         // Updating a skipped completion turns it into a labeled one.
@@ -323,7 +299,7 @@ class LabelPage {
       } else {
         await api.post(`/api/tasks/${task.id}/completions`, body);
         toast(`Task ${task.id} submitted`);
-        await this.openNext();
+        await this.forward();
       }
     }, "Could not submit");
   }
@@ -331,26 +307,46 @@ class LabelPage {
   async skip() {
     if (this.busy || !this.task || this.start?.kind === "completion") return;
     await this.act(async () => {
-      await this.cancelDraft();
+      await this.drafts.cancel();
       const { task } = this;
       await api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`, { result: [], lead_time: this.leadTime() });
       toast(`Task ${task.id} skipped`);
-      await this.openNext();
+      await this.forward();
     }, "Could not skip");
   }
 
-  async goToNeighbour(step) {
-    if (this.busy) return;
+  // Back along this session's history: the earlier task opens with its completion, to update.
+  async goBack() {
+    if (this.busy || !this.task) return;
     await this.act(async () => {
-      const neighbour = await neighbourTaskId(this.task.id, step);
-      if (neighbour === null) {
-        toast(step > 0 ? "This is the last task" : "This is the first task");
+      const earlier = this.history.step(-1);
+      if (earlier === null) {
+        toast("This is the first task of this session");
         return;
       }
-      await this.saveDraftNow();
-      this.shell.setUrl(`/label/${neighbour}`);
-      await this.openTask(neighbour);
-    }, "Could not open the neighbouring task");
+      await this.drafts.saveNow();
+      this.shell.setUrl(this.taskUrl(earlier));
+      await this.openTask(earlier);
+    }, "Could not open the previous task");
+  }
+
+  async goForward() {
+    if (this.busy || !this.task) return;
+    await this.act(async () => {
+      await this.drafts.saveNow();
+      await this.forward();
+    }, "Could not open the next task");
+  }
+
+  // Forward along the history to where the session was, then on in the queue.
+  async forward() {
+    const later = this.history.step(1);
+    if (later === null) {
+      await this.continueQueue();
+      return;
+    }
+    this.shell.setUrl(this.taskUrl(later));
+    await this.openTask(later);
   }
 
   // Runs one action at a time; its failure is shown above the editor.
@@ -373,7 +369,13 @@ class LabelPage {
     if (isTyping(event)) return;
     if (name === "ctrl+space") {
       event.preventDefault();
-      this.skip();
+      if (this.parts.skip) this.skip();
+    } else if (name === "ctrl+arrowleft") {
+      event.preventDefault();
+      this.goBack();
+    } else if (name === "ctrl+arrowright") {
+      event.preventDefault();
+      this.goForward();
     } else if (name === "?") {
       event.preventDefault();
       this.toggleHelp();
@@ -398,7 +400,7 @@ class LabelPage {
 
   close() {
     this.version += 1;
-    this.saveDraftNow();
+    this.drafts.saveNow();
     this.help?.close();
     this.destroyEditor();
   }

@@ -2,7 +2,7 @@
 // sample of the most recently labeled tasks, drawn by ui/charts.js, and the annotators' agreement
 // (stats-agreement.js).
 
-import { SKIP_SCAN_LIMIT, api, countSkippedTasks, recentLabeledTasks } from "../api.js";
+import { api, recentLabeledTasks } from "../api.js";
 import { barChart, columnChart, stackedBar } from "../ui/charts.js";
 import { formatNumber, h, pageHeading, plural } from "../ui/dom.js";
 import { infoNotice } from "../ui/notice.js";
@@ -16,22 +16,25 @@ const DAY_MS = 86_400_000;
 export async function mount(root) {
   root.replaceChildren(pageHeading("Stats"), h("p", { class: "loading" }, "Counting…"));
   const project = await api.get("/api/project");
-  const [skipped, sample, agreement] = await Promise.all([countSkippedTasks(), recentLabeledTasks(SAMPLE_LIMIT), agreementSection()]);
+  const [summary, sample, agreement] = await Promise.all([
+    api.get("/api/project/export/summary"), recentLabeledTasks(SAMPLE_LIMIT), agreementSection()]);
   root.replaceChildren(
     pageHeading("Stats"),
-    progressSection(project, skipped),
+    progressSection(project, summary.labeled_tasks),
     project.completion_count === 0
       ? infoNotice("Nothing labeled yet", "Charts of labels and completions appear once tasks are labeled.", h("a", { href: "/label" }, "Start labeling →"))
       : sampleSection(project, sample),
     agreement);
 }
 
-function progressSection(project, skipped) {
+// Labeled: a completion that was not cancelled, empty or not (as the Tasks filter and the Label page
+// count); skipped: completions, all of them skips; left: no completion (what sampling still serves).
+function progressSection(project, labeled) {
   const done = project.completion_count;
   const left = project.task_count - done;
-  const labeled = done - skipped.count;
-  const skippedText = skipped.capped ? `${formatNumber(SKIP_SCAN_LIMIT)}+` : formatNumber(skipped.count);
-  const labeledText = skipped.capped ? `≤ ${formatNumber(labeled)}` : formatNumber(labeled);
+  const skipped = done - labeled;
+  const skippedText = formatNumber(skipped);
+  const labeledText = formatNumber(labeled);
   const percent = (count) => (project.task_count ? ` (${Math.round((100 * count) / project.task_count)}%)` : "");
   return h("section", { class: "panel", "aria-labelledby": "progress-heading" },
     h("h2", { id: "progress-heading" }, "Progress"),
@@ -42,10 +45,10 @@ function progressSection(project, skipped) {
       statCard("Left", formatNumber(left), "left")),
     stackedBar([
       { label: "Labeled", value: labeled, className: "labeled", text: `${labeledText}${percent(labeled)}` },
-      { label: "Skipped", value: skipped.count, className: "skipped", text: `${skippedText}${percent(skipped.count)}` },
+      { label: "Skipped", value: skipped, className: "skipped", text: `${skippedText}${percent(skipped)}` },
       { label: "Left", value: left, className: "left", text: `${formatNumber(left)}${percent(left)}` },
     ], "Progress"),
-    h("p", { class: "hint" }, "A task counts as skipped when one of its completions is a skip."));
+    h("p", { class: "hint" }, "A task counts as labeled when it has a completion that was not skipped (an empty one too), as skipped when all its completions are skips."));
 }
 
 function statCard(name, value, kind = "") {

@@ -78,8 +78,10 @@ def open_predicted(page, api, config, data, result):
     return task_id
 
 
-def submit_last(page):
+def submit_last(page, empty=False):
     page.keyboard.press("Control+Enter")
+    if empty:  # a completion without labels is submitted only once confirmed
+        page.get_by_role("dialog", name="Submit without labels?").get_by_role("button", name="Submit without labels").click()
     expect(page.get_by_text("All tasks are labeled")).to_be_visible()
 
 
@@ -109,7 +111,7 @@ def test_id_less_predicted_box_is_listed_drawn_selected_and_deleted_so_it_is_not
     page.keyboard.press("Delete")
     expect(page.locator(".lsd-regions h3")).to_have_text("Regions (0)")
     expect(page.locator(".lsd-image-region")).to_have_count(0)
-    submit_last(page)
+    submit_last(page, empty=True)
     [completion] = completions_of(api, task_id)
     assert completion["result"] == []
 
@@ -135,7 +137,7 @@ def test_id_less_span_and_its_region_text_are_one_region_deleted_together(page, 
     page.get_by_role("button", name="Delete region").click()
     expect(page.locator(".lsd-regions h3")).to_have_text("Regions (0)")
     expect(page.locator(".lsd-text .lsd-span")).to_have_count(0)
-    submit_last(page)
+    submit_last(page, empty=True)
     assert completions_of(api, task_id)[0]["result"] == []
 
 

@@ -377,6 +377,7 @@ def test_screenshots(page, api):
     api.post("/api/project", json={"desc": "Bird photos"})
     api.post("/api/project", json={"desc": "Product reviews"})
     set_config(api)
+    api.patch("/api/project", json={"instruction": "Judge the review as a whole; sarcasm counts as Negative."})
     reviews = ["Arrived quickly and works exactly as described.", "The battery died after two days.",
                "Decent value for the price, though the manual is confusing.", "Absolutely love it, buying another one.",
                "Customer support never answered my emails."]

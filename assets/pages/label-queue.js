@@ -1,0 +1,152 @@
+// What the Label page walks: a queue (next by sampling, or the tasks a query matches, in its order)
+// and the history of the tasks opened in this session, which Previous/Next follow.
+//
+//   /label                                   next by sampling (GET /api/project/next)
+//   /label?query=<GET /api/tasks query>&title=<name>   the matching tasks in the query's order
+
+import { api } from "../api.js";
+
+const QUERY_PAGE = 100;
+const STORAGE_PREFIX = "lsdesk.label-session";
+
+export function queueFromUrl(params) {
+  const query = params.get("query");
+  return query === null ? new SamplingQueue() : new QueryQueue(query, params.get("title"));
+}
+
+// Next by sampling: the server picks; the history keeps what was shown.
+class SamplingQueue {
+  key = "sampling";
+  title = "Next by sampling";
+  urlSearch = "";
+
+  // The next task (the whole task), or null when none is left.
+  async next() {
+    return api.get("/api/project/next?if_none=null");
+  }
+
+  restore() {}
+
+  save() {
+    return null;
+  }
+}
+
+// The tasks GET /api/tasks?<query> matches, walked in its order from the first.
+class QueryQueue {
+  constructor(query, title) {
+    const params = new URLSearchParams(query);
+    for (const name of ["page", "page_size", "fields"]) params.delete(name);
+    this.query = params.toString();
+    this.key = `query:${this.query}`;
+    this.title = title || "Selected tasks";
+    this.urlSearch = `?${new URLSearchParams({ query, ...(title ? { title } : {}) })}`;
+    this.handedOut = []; // ids given out so far, in queue order
+  }
+
+  restore(saved) {
+    if (Array.isArray(saved)) this.handedOut = saved;
+  }
+
+  save() {
+    return this.handedOut;
+  }
+
+  // The position (1-based) of a task in the queue, when it came from the queue.
+  positionOf(taskId) {
+    const index = this.handedOut.indexOf(taskId);
+    return index < 0 ? null : index + 1;
+  }
+
+  // The next task not handed out yet, or null at the end. Labeling may drop tasks from the query's
+  // matches (a filter on unlabeled tasks), moving later ones onto earlier pages, so the search starts at
+  // the page where the first unseen task can at most be and steps back while that page starts unseen.
+  async next() {
+    const seen = new Set(this.handedOut);
+    let page = Math.floor(this.handedOut.length / QUERY_PAGE) + 1;
+    let ids = await this.pageIds(page);
+    while (page > 1 && (ids.length === 0 || !seen.has(ids[0]))) {
+      page -= 1;
+      ids = await this.pageIds(page);
+    }
+    for (;;) {
+      const fresh = ids.find((id) => !seen.has(id));
+      if (fresh !== undefined) {
+        this.handedOut.push(fresh);
+        return api.get(`/api/tasks/${fresh}`);
+      }
+      if (ids.length < QUERY_PAGE) return null;
+      page += 1;
+      ids = await this.pageIds(page);
+    }
+  }
+
+  async pageIds(page) {
+    const tasks = await api.get(`/api/tasks?${this.query}${this.query ? "&" : ""}fields=id&page=${page}&page_size=${QUERY_PAGE}`);
+    return tasks.map((task) => task.id);
+  }
+}
+
+// The tasks opened in this session, oldest first, and which one is shown; kept in sessionStorage (per
+// project and queue) so a reload or a visit to another page continues where the session was.
+export class SessionHistory {
+  constructor(projectId, queue) {
+    this.storageKey = `${STORAGE_PREFIX}:${projectId}:${queue.key}`;
+    this.queue = queue;
+    this.ids = [];
+    this.cursor = -1;
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(this.storageKey) ?? "null");
+      if (saved && Array.isArray(saved.ids)) {
+        this.ids = saved.ids;
+        this.cursor = Math.min(saved.cursor, this.ids.length - 1);
+        queue.restore(saved.queue);
+      }
+    } catch {
+      // an unreadable record starts a new session
+    }
+  }
+
+  restart() {
+    this.ids = [];
+    this.cursor = -1;
+    this.queue.restore([]);
+    this.save();
+  }
+
+  get current() {
+    return this.ids[this.cursor] ?? null;
+  }
+
+  // Record that `taskId` is shown: where it already is in the history, or as the newest entry
+  // (always so for a task the queue gave, which moves on from the newest).
+  visit(taskId, { asNewest = false } = {}) {
+    if (this.current === taskId) return;
+    const index = this.ids.lastIndexOf(taskId);
+    if (index >= 0 && !asNewest) {
+      this.cursor = index;
+    } else {
+      if (index >= 0) this.ids.splice(index, 1);
+      this.ids.push(taskId);
+      this.cursor = this.ids.length - 1;
+    }
+    this.save();
+  }
+
+  // The id one step back (-1) or forward (+1) in the history, or null past either end.
+  step(direction) {
+    const index = this.cursor + direction;
+    if (index < 0 || index >= this.ids.length) return null;
+    this.cursor = index;
+    this.save();
+    return this.ids[index];
+  }
+
+  save() {
+    try {
+      sessionStorage.setItem(this.storageKey, JSON.stringify({ ids: this.ids, cursor: this.cursor, queue: this.queue.save() }));
+    } catch {
+      // storage full or refused: the history lives on in memory
+    }
+  }
+}
