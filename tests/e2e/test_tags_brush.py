@@ -316,9 +316,9 @@ def test_a_drawn_mask_exports_as_the_converter_exports_it(editor):
 
 def test_the_corpus_brush_config_paints_its_sample_task_in_its_label_colour(editor):
     from lsdesk.formats.examples import example_task
-    from tests.corpus import CORPUS
+    from tests.corpus import corpus_file
 
-    xml = (CORPUS / "v08" / "image_brushes" / "config.xml").read_text()
+    xml = corpus_file("v08/image_brushes").read_text()
     page = open_image(editor, xml, data=example_task(parse_config(xml)))
     assert page.locator(".lsd-unsupported").count() == 0
     width, height = page.evaluate("[document.querySelector('.lsd-image img').naturalWidth,"
