@@ -1,0 +1,163 @@
+"""The SQL of the task browser: a page of a filtered, searched, ordered query, its count, the computed columns
+a page may ask for, and the full-text index caught up before a search (a mixin of ProjectStore)."""
+
+import json
+import os
+import sqlite3
+import time
+
+from lsdesk.agreement.task import annotator_of
+from lsdesk.store.schema import SEARCH_TEXT
+from lsdesk.store.task_query import AGREEMENT
+from lsdesk.store.task_text import format_completed_at, load_tasks
+
+# Counting stops here for a query that is slow to count exactly (the answer says "N+").
+COUNT_BOUND = 100_000
+# An exact count gets this long before the bounded one is taken instead.
+_EXACT_COUNT_SECONDS = 0.15
+_UPLOAD_URL = "/data/upload/"
+COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predictions", "predictions_score",
+                    "predictions_model_versions", "annotators", "agreement", "completed_at", "has_draft",
+                    "media_missing", "file_name")
+
+
+class TaskBrowser:
+    """Methods use self._read() and self._write() of ProjectStore."""
+
+    def catch_up_search_index(self):
+        """Index the tasks added since the last search (imports write nothing to the index), in one statement."""
+        with self._read() as conn:
+            if not self._search_behind(conn):
+                return
+        with self._write() as conn:
+            catch_up_search(conn)
+
+    @staticmethod
+    def _search_behind(conn):
+        mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
+        return conn.execute("SELECT EXISTS (SELECT 1 FROM tasks WHERE id > ?)", (mark,)).fetchone()[0]
+
+    def browse_ids(self, query, page, page_size):
+        """Ids of one page (1-based) of the tasks a TaskQuery selects, in its order."""
+        if query.search:
+            self.catch_up_search_index()
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(
+                f"SELECT id FROM tasks WHERE {query.where} ORDER BY {query.order_by} LIMIT ? OFFSET ?",
+                (*query.params, *query.order_params, page_size, (page - 1) * page_size))]
+
+    def browse_count(self, query, bound=COUNT_BOUND):
+        """(count, exact) of the tasks a TaskQuery selects; past `bound` a slow count answers (bound, False)."""
+        if query.search:
+            self.catch_up_search_index()
+        with self._read() as conn:
+            if not query.filtered:
+                return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
+            exact = _within(conn, _EXACT_COUNT_SECONDS, f"SELECT count(*) FROM tasks WHERE {query.where}", query.params)
+            if exact is not None:
+                return exact[0], True
+            counted = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM tasks WHERE {query.where} LIMIT ?)",
+                                   (*query.params, bound + 1)).fetchone()[0]
+        return (counted, True) if counted <= bound else (bound, False)
+
+    def browse_tasks(self, ids, task_keys, computed):
+        """The tasks of `ids` in that order: their 0.8 objects (when `task_keys` is true) plus the computed
+        columns named in `computed`."""
+        with self._read() as conn:
+            tasks = load_tasks(conn, ids) if task_keys else [{"id": task_id} for task_id in _existing(conn, ids)]
+            if computed:
+                columns = computed_columns(conn, [task["id"] for task in tasks], computed)
+                for task in tasks:
+                    task.update(columns[task["id"]])
+        return tasks
+
+
+def catch_up_search(conn):
+    """Inside a write: index the tasks past the search mark and move the mark to the last of them."""
+    mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
+    last = conn.execute("SELECT max(id) FROM tasks").fetchone()[0]
+    if last is None or last <= mark:
+        return
+    conn.execute(f"INSERT INTO tasks_fts (rowid, text) SELECT id, {SEARCH_TEXT.format(data='data')} "
+                 "FROM tasks WHERE id > ?", (mark,))
+    conn.execute("UPDATE counters SET value = ? WHERE name = 'search_indexed'", (last,))
+
+
+def _within(conn, seconds, sql, params):
+    """The first row of a query, or None when it takes longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        return conn.execute(sql, params).fetchone()
+    except sqlite3.OperationalError as error:
+        if "interrupt" not in str(error):
+            raise
+        return None
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+def _existing(conn, ids):
+    found = {row[0] for row in conn.execute("SELECT id FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
+                                            (json.dumps(ids),))}
+    return [task_id for task_id in ids if task_id in found]
+
+
+def computed_columns(conn, ids, names):
+    """{task id: {column: value}} of the computed columns `names` (see COMPUTED_COLUMNS) for these tasks."""
+    listed = json.dumps(ids)
+    rows = conn.execute(
+        f"SELECT id, completions, cancelled, score, completed_at, {AGREEMENT}, "
+        "EXISTS (SELECT 1 FROM drafts WHERE task_id = tasks.id), "
+        "EXISTS (SELECT 1 FROM media_files AS m WHERE m.task_id = tasks.id AND m.missing), "
+        "(SELECT path FROM media_files AS m WHERE m.task_id = tasks.id LIMIT 1) "
+        "FROM tasks WHERE id IN (SELECT value FROM json_each(?))", (listed,)).fetchall()
+    predictions, versions, annotators = {}, {}, {}
+    if {"total_predictions", "predictions_model_versions"} & set(names):
+        for task_id, version in conn.execute(
+                "SELECT task_id, model_version FROM predictions WHERE task_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY id", (listed,)):
+            predictions[task_id] = predictions.get(task_id, 0) + 1
+            if version is not None and version not in versions.setdefault(task_id, []):
+                versions[task_id].append(version)
+    if "annotators" in names:
+        for task_id, body in conn.execute(
+                "SELECT task_id, body FROM completions WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (listed,)):
+            name = annotator_of(json.loads(body))
+            if name not in annotators.setdefault(task_id, []):
+                annotators[task_id].append(name)
+    data = {}
+    if "file_name" in names:
+        data = dict(conn.execute("SELECT id, data FROM tasks WHERE id IN (SELECT value FROM json_each(?))", (listed,)))
+    columns = {}
+    for task_id, completions, cancelled, score, completed_at, agreement, draft, missing, path in rows:
+        values = {
+            "total_annotations": completions,
+            "cancelled_annotations": cancelled,
+            "total_predictions": predictions.get(task_id, 0),
+            "predictions_score": score,
+            "predictions_model_versions": versions.get(task_id, []),
+            "annotators": annotators.get(task_id, []),
+            "agreement": agreement,
+            "completed_at": format_completed_at(completed_at) if completions else None,
+            "has_draft": bool(draft),
+            "media_missing": bool(missing),
+            "file_name": os.path.basename(path) if path else _uploaded_name(data.get(task_id)),
+        }
+        columns[task_id] = {name: values[name] for name in names}
+    return columns
+
+
+def _uploaded_name(data_text):
+    """The name a file was uploaded with, for a task whose data points at an upload; else None."""
+    if data_text is None:
+        return None
+    data = json.loads(data_text)
+    for value in (data.values() if isinstance(data, dict) else ()):
+        if isinstance(value, str) and value.startswith(_UPLOAD_URL):
+            stored = value[len(_UPLOAD_URL):]
+            # Uploads are stored as "<16 hex digits of the sha256>-<name>".
+            prefix, _, name = stored.partition("-")
+            return name if len(prefix) == 16 and name else stored
+    return None
