@@ -30,12 +30,15 @@ def query_of(filter_spec, search, order="id"):
 
 
 def id_list(value, name):
-    """A list of task ids from a JSON body or a comma list, or a 400 naming the parameter."""
-    if isinstance(value, str):
-        try:
-            value = [int(part) for part in value.split(",") if part.strip()]
-        except ValueError:
-            raise ApiError(400, f"{name} must be task ids separated by commas, got {value!r}") from None
+    """A JSON list of task ids, or a 400 naming where it was given."""
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
         raise ApiError(400, f"{name} must be a list of task ids, got {json.dumps(value)[:100]}")
     return value
+
+
+def comma_ids(text, name):
+    """Task ids given as a comma list (?ids=1,2,3), or a 400 naming the parameter."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ApiError(400, f"{name} must be task ids separated by commas, got {text!r}") from None

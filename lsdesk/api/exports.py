@@ -5,7 +5,7 @@ import time
 
 from bottle import HTTPResponse
 
-from lsdesk.api.browse import browse_query, id_list
+from lsdesk.api.browse import browse_query, comma_ids
 from lsdesk.api.http import ApiError, is_true, json_response, param
 from lsdesk.exporter import export_stream, export_summary
 from lsdesk.formats.export import supported_formats
@@ -26,7 +26,7 @@ def _selection(store):
     annotators disagree and that have no ground truth. The task browser's ?ids=1,2,3 or ?filter=&search= export
     those tasks, labeled or not unless all_tasks is given."""
     ids = param("ids")
-    ids = id_list(ids, "ids") if ids is not None else None
+    ids = comma_ids(ids, "ids") if ids is not None else None
     query = browse_query(order=False) if param("filter") is not None or param("search") else None
     chosen = ids is not None or query is not None
     all_tasks = param("all_tasks")

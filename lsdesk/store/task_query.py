@@ -304,8 +304,9 @@ def _result_condition(table):
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             check.fail("a label, choice or text value")
         # Any list in the item's value (choices, labels, text, taxonomy paths) holding it, or a rating.
-        return (items + " AND EXISTS (SELECT 1 FROM json_each(r.value, '$.value') AS v, json_tree(v.value) AS t "
-                        "WHERE (v.type = 'array' AND t.atom = ?) OR (v.key = 'rating' AND t.atom = ?)))",
+        return (items + " AND EXISTS (SELECT 1 FROM json_each(r.value, '$.value') AS v WHERE "
+                        "(v.key = 'rating' AND v.atom = ?) OR EXISTS (SELECT 1 FROM json_tree("
+                        "CASE WHEN v.type = 'array' THEN v.value ELSE '[]' END) AS t WHERE t.atom = ?)))",
                 [from_name, value, value])
     return condition
 
