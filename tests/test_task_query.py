@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from lsdesk.store.task_query import QueryInvalid, data_path, order_clause, search_expression, task_query
+from lsdesk.store.task_query import QueryInvalid, data_path, order_segments, search_expression, task_query
 
 
 @pytest.mark.parametrize("text, expression", [
@@ -42,7 +42,9 @@ def test_filter_becomes_one_condition_with_its_parameters_in_order():
         "((tasks.cancelled > 0) OR (json_extract(tasks.data, ?) LIKE ? ESCAPE '\\') OR (tasks.id >= ?)) "
         "AND tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)")
     assert query.params == ('$."source"', "%50\\%%", 3, '"fox"*')
-    assert query.order_by == "tasks.score DESC, tasks.id DESC" and query.search
+    assert query.segments == (("tasks.score IS NOT NULL", "tasks.score DESC, tasks.id DESC"),
+                              ("tasks.score IS NULL", "tasks.id DESC"))
+    assert query.match == '"fox"*' and query.filter_params == query.params[:-1]
 
 
 def test_no_filter_is_every_task():
@@ -62,14 +64,17 @@ def test_dates_run_to_the_end_of_the_day_and_datetimes_are_instants():
     assert instant.params == (1704067200.0,)
 
 
-@pytest.mark.parametrize("order, clause", [
-    ("id", "tasks.id"),
-    ("-created_at", "tasks.created_at DESC, tasks.id DESC"),
-    ("completed_at", "tasks.completions = 0, tasks.completed_at, tasks.id"),
-    ("-data.n", "json_extract(tasks.data, ?) DESC, tasks.id DESC"),
+@pytest.mark.parametrize("order, segments", [
+    ("id", (("1", "tasks.id"),)),
+    ("-created_at", (("1", "tasks.created_at DESC, tasks.id DESC"),)),
+    ("-completed_at", (("tasks.completions > 0", "tasks.completed_at DESC, tasks.id DESC"),
+                       ("tasks.completions = 0", "tasks.id"))),
+    ("total_annotations", (("tasks.completions = 0", "tasks.id"),
+                           ("tasks.completions > 0", "tasks.completions, tasks.id"))),
+    ("-data.n", (("1", "json_extract(tasks.data, ?) DESC, tasks.id DESC"),)),
 ])
-def test_orders(order, clause):
-    assert order_clause(order)[0] == clause
+def test_orders_are_runs_each_read_in_one_index_order(order, segments):
+    assert order_segments(order)[0] == segments
 
 
 @pytest.mark.parametrize("spec, says", [

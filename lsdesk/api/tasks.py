@@ -24,10 +24,11 @@ def list_tasks(store):
     order = param("order", "id")
     fields = [name.strip() for name in param("fields", "all").split(",") if name.strip()]
     computed = [name for name in fields if name in COMPUTED_COLUMNS]
-    if param("filter") is None and not param("search") and order in TASK_ORDERS and not computed:
+    unfiltered = param("filter") is None and not param("search") and order in TASK_ORDERS
+    if unfiltered and not computed:
         tasks = store.tasks_page(page, page_size, order)
     else:
-        ids = store.browse_ids(browse_query(), page, page_size)
+        ids = store.page_ids(page, page_size, order) if unfiltered else store.browse_ids(browse_query(), page, page_size)
         task_keys = fields in ([], ["all"]) or bool(set(fields) - set(COMPUTED_COLUMNS) - {"id"})
         tasks = store.browse_tasks(ids, task_keys, computed)
     if fields and fields != ["all"]:

@@ -41,10 +41,22 @@ class TaskBrowser:
         """Ids of one page (1-based) of the tasks a TaskQuery selects, in its order."""
         if query.search:
             self.catch_up_search_index()
+        offset = (page - 1) * page_size
+        source, where, params = _source(query)
         with self._read() as conn:
-            return [row[0] for row in conn.execute(
-                f"SELECT id FROM tasks WHERE {query.where} ORDER BY {query.order_by} LIMIT ? OFFSET ?",
-                (*query.params, *query.order_params, page_size, (page - 1) * page_size))]
+            if len(query.segments) == 1 and query.segments[0][0] == "1":
+                order_by = query.segments[0][1]
+                if query.search and order_by in ("tasks.id", "tasks.id DESC"):
+                    order_by = order_by.replace("tasks.id", "tasks_fts.rowid")  # the index's own order: no sort
+                sql = f"SELECT tasks.id FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
+                rows = conn.execute(sql, (*params, *query.order_params, page_size, offset))
+            else:
+                # Each run in its own index order, at most as many tasks as the page needs, one after the other.
+                runs = [f"SELECT id FROM (SELECT tasks.id FROM {source} WHERE ({where}) AND {which} "
+                        f"ORDER BY {order_by} LIMIT {offset + page_size})" for which, order_by in query.segments]
+                rows = conn.execute(" UNION ALL ".join(runs) + " LIMIT ? OFFSET ?",
+                                    (*params * len(runs), page_size, offset))
+            return [row[0] for row in rows]
 
     def browse_count(self, query, bound=COUNT_BOUND):
         """(count, exact) of the tasks a TaskQuery selects; past `bound` a slow count answers (bound, False)."""
@@ -53,11 +65,12 @@ class TaskBrowser:
         with self._read() as conn:
             if not query.filtered:
                 return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
-            exact = _within(conn, _EXACT_COUNT_SECONDS, f"SELECT count(*) FROM tasks WHERE {query.where}", query.params)
+            source, where, params = _source(query)
+            exact = _within(conn, _EXACT_COUNT_SECONDS, f"SELECT count(*) FROM {source} WHERE {where}", params)
             if exact is not None:
                 return exact[0], True
-            counted = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM tasks WHERE {query.where} LIMIT ?)",
-                                   (*query.params, bound + 1)).fetchone()[0]
+            counted = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
+                                   (*params, bound + 1)).fetchone()[0]
         return (counted, True) if counted <= bound else (bound, False)
 
     def browse_tasks(self, ids, task_keys, computed):
@@ -70,6 +83,14 @@ class TaskBrowser:
                 for task in tasks:
                     task.update(columns[task["id"]])
         return tasks
+
+
+def _source(query):
+    """(FROM, WHERE, parameters) of a query: a search reads the full-text index first, in id order."""
+    if not query.search:
+        return "tasks", query.where, query.params
+    return ("tasks_fts JOIN tasks ON tasks.id = tasks_fts.rowid", f"tasks_fts MATCH ? AND ({query.filter_where})",
+            (query.match, *query.filter_params))
 
 
 def catch_up_search(conn):

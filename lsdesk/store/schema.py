@@ -218,7 +218,8 @@ CREATE TRIGGER tasks_fts_task_deleted AFTER DELETE ON tasks
     INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, {SEARCH_TEXT.format(data="old.data")});
 END;
 ALTER TABLE media_files ADD COLUMN missing INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX tasks_skipped ON tasks (id) WHERE cancelled > 0;
+CREATE INDEX media_files_missing ON media_files (task_id) WHERE missing;
+CREATE INDEX tasks_by_cancelled_count ON tasks (cancelled, id) WHERE cancelled > 0;
 CREATE INDEX tasks_by_score ON tasks (score, id) WHERE score IS NOT NULL;
 CREATE INDEX tasks_by_completions ON tasks (completions, id) WHERE completions > 0;
 """

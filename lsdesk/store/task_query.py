@@ -1,5 +1,6 @@
 """The task browser's query language turned into SQL: a filter (fields, ops, values, and/or), full-text search
-words and an order become one condition and one ORDER BY on `tasks` (pure functions, no connection).
+words and an order become one condition on `tasks` and its order as index-ordered runs (pure functions, no
+connection).
 
 Conditions are written so SQLite can use the indexes that exist for them: state through the completion
 counters and their partial indexes, scores through tasks.score, agreement through the disagreements table.
@@ -23,16 +24,29 @@ _STATES = {
 # A task's agreement: the disagreement table's score, or 1 when two or more completions agree.
 AGREEMENT = ("coalesce((SELECT d.score FROM disagreements AS d WHERE d.task_id = tasks.id), "
              "CASE WHEN tasks.completions - tasks.cancelled >= 2 THEN 1.0 END)")
-# 0.8's orders put the tasks without completions last, by id, in either direction.
-_UNLABELED_LAST = "tasks.completions = 0"
-_ORDER_COLUMNS = {
-    "id": ["tasks.id"],
-    "created_at": ["tasks.created_at", "tasks.id"],
-    "total_annotations": ["tasks.completions", "tasks.id"],
-    "cancelled_annotations": ["tasks.cancelled", "tasks.id"],
-    "total_predictions": ["(SELECT count(*) FROM predictions AS p WHERE p.task_id = tasks.id)", "tasks.id"],
-    "predictions_score": ["tasks.score", "tasks.id"],
-    "agreement": [AGREEMENT, "tasks.id"],
+# Orders as runs of tasks ("segments"), each read through an index of its own and concatenated: the first
+# page of any of them is a few index steps, never a sort of the whole table. name -> (ascending segments);
+# a segment is (which tasks, sort key columns); descending reverses the segments and each key.
+_SEGMENTS = {
+    "id": [("1", ("tasks.id",))],
+    "created_at": [("1", ("tasks.created_at", "tasks.id"))],
+    "total_annotations": [("tasks.completions = 0", ("tasks.id",)),
+                          ("tasks.completions > 0", ("tasks.completions", "tasks.id"))],
+    "cancelled_annotations": [("tasks.cancelled = 0", ("tasks.id",)),
+                              ("tasks.cancelled > 0", ("tasks.cancelled", "tasks.id"))],
+    "total_predictions": [("1", ("(SELECT count(*) FROM predictions AS p WHERE p.task_id = tasks.id)", "tasks.id"))],
+    "predictions_score": [("tasks.score IS NULL", ("tasks.id",)),
+                          ("tasks.score IS NOT NULL", ("tasks.score", "tasks.id"))],
+    # No agreement (fewer than two annotators), the disagreeing tasks by score, then full agreement.
+    "agreement": [("tasks.completions - tasks.cancelled < 2", ("tasks.id",)),
+                  ("tasks.id IN (SELECT task_id FROM disagreements)", (AGREEMENT, "tasks.id")),
+                  ("tasks.completions >= 2 AND tasks.completions - tasks.cancelled >= 2 "
+                   "AND tasks.id NOT IN (SELECT task_id FROM disagreements)", ("tasks.id",))],
+}
+# 0.8's orders: the labeled tasks in the order asked for, then the unlabeled ones by id in either direction.
+_LABELED_FIRST = {
+    "completed_at": ("tasks.completed_at", "tasks.id"),
+    "has_cancelled_completions": ("tasks.cancelled", "tasks.completed_at", "tasks.id"),
 }
 ORDER_NAMES = ("id", "created_at", "completed_at", "has_cancelled_completions", "total_annotations",
                "cancelled_annotations", "total_predictions", "predictions_score", "agreement", "data.<key>")
@@ -73,9 +87,15 @@ class TaskQuery:
 
     where: str = "1"
     params: tuple = ()
-    order_by: str = "tasks.id"
+    segments: tuple = (("1", "tasks.id"),)  # (which tasks, ORDER BY) runs, read one after the other
     order_params: tuple = ()
-    search: bool = False
+    match: str | None = None  # the FTS5 query of the search words
+    filter_where: str = "1"  # `where` without the search
+    filter_params: tuple = ()
+
+    @property
+    def search(self):
+        return self.match is not None
 
     @property
     def filtered(self):
@@ -84,13 +104,14 @@ class TaskQuery:
 
 def task_query(filter_spec=None, search=None, order="id"):
     """The TaskQuery of a parsed filter ({"conjunction", "items"} or None), search words and an order name."""
-    where, params = filter_condition(filter_spec)
+    filter_where, filter_params = filter_condition(filter_spec)
+    where, params = filter_where, filter_params
     match = search_expression(search or "")
     if match:
         where = f"({where}) AND tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)"
         params = (*params, match)
-    order_by, order_params = order_clause(order)
-    return TaskQuery(where, params, order_by, order_params, search=bool(match))
+    segments, order_params = order_segments(order)
+    return TaskQuery(where, params, segments, order_params, match, filter_where, filter_params)
 
 
 def search_expression(text):
@@ -105,22 +126,22 @@ def search_expression(text):
     return " ".join(f'"{word}"' for word in words) + "*"
 
 
-def order_clause(order):
-    """(ORDER BY text, parameters) of an order name, `-` first for descending; ties go by id."""
+def order_segments(order):
+    """((which tasks, ORDER BY) per segment, ORDER BY parameters) of an order name, `-` first for descending;
+    ties go by id in the same direction."""
     if not isinstance(order, str) or not order:
         raise QueryInvalid(f"Unknown order {order!r}; use one of {list(ORDER_NAMES)}, '-' first for descending")
     descending = order.startswith("-")
     name = order[1:] if descending else order
     direction = " DESC" if descending else ""
-    if name in ("completed_at", "has_cancelled_completions"):
-        keys = ["tasks.completed_at"] if name == "completed_at" else ["tasks.cancelled", "tasks.completed_at"]
-        # The labeled tasks in the order asked for, then the unlabeled ones by id (0.8's orders).
-        id_key = f"CASE WHEN {_UNLABELED_LAST} THEN tasks.id ELSE -tasks.id END" if descending else "tasks.id"
-        return ", ".join([_UNLABELED_LAST, *(key + direction for key in keys), id_key]), ()
-    if name in _ORDER_COLUMNS:
-        return ", ".join(column + direction for column in _ORDER_COLUMNS[name]), ()
+    if name in _LABELED_FIRST:
+        labeled = ", ".join(key + direction for key in _LABELED_FIRST[name])
+        return (("tasks.completions > 0", labeled), ("tasks.completions = 0", "tasks.id")), ()
+    if name in _SEGMENTS:
+        segments = _SEGMENTS[name][::-1] if descending else _SEGMENTS[name]
+        return tuple((which, ", ".join(key + direction for key in keys)) for which, keys in segments), ()
     if name.startswith("data.") and len(name) > 5:
-        return f"json_extract(tasks.data, ?){direction}, tasks.id{direction}", (data_path(name[5:]),)
+        return (("1", f"json_extract(tasks.data, ?){direction}, tasks.id{direction}"),), (data_path(name[5:]),)
     raise QueryInvalid(f"Unknown order {order!r}; use one of {list(ORDER_NAMES)}, '-' first for descending")
 
 
@@ -256,14 +277,12 @@ def _like_pattern(text):
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _numeric(value):
-    """A data value as a number: JSON numbers, and strings that spell one (" 12", "1e3"); NULL otherwise."""
-    return (f"CASE WHEN typeof({value}) IN ('integer', 'real') THEN {value} "
-            f"WHEN typeof({value}) = 'text' AND trim({value}) GLOB '*[0-9]*' "
-            f"AND NOT trim({value}) GLOB '*[^0-9eE.+-]*' THEN CAST(trim({value}) AS REAL) END")
-
-
-_NUMERIC_PATHS = _numeric("?").count("?")  # how often the numeric expression names its value
+def _numeric(path_param):
+    """A data value as a number: JSON numbers, and strings that spell one (" 12", "1e3"); NULL otherwise.
+    Extracted once per task (SQLite parses the JSON on each json_extract)."""
+    return ("(SELECT CASE WHEN typeof(v) IN ('integer', 'real') THEN v WHEN typeof(v) = 'text' "
+            "AND trim(v) GLOB '*[0-9]*' AND NOT trim(v) GLOB '*[^0-9eE.+-]*' THEN CAST(trim(v) AS REAL) END "
+            f"FROM (SELECT json_extract(tasks.data, {path_param}) AS v))")
 
 
 def _data_condition(check, key, op, value):
@@ -278,12 +297,12 @@ def _data_condition(check, key, op, value):
         return (sql if check.boolean() else f"NOT ({sql})"), [path]
     if op in ("equal", "not_equal"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            sql, params = f"{_numeric(extracted)} = ?", [path] * _NUMERIC_PATHS + [value]
+            sql, params = f"{_numeric('?')} = ?", [path, value]
         else:
             sql, params = f"{extracted} = ?", [path, check.text()]
         return (sql, params) if op == "equal" else (f"coalesce(NOT ({sql}), 1)", params)
-    sql, params = _range(check, _numeric(extracted), op, lambda part: check.number(part))
-    return sql, [item for param in params for item in ([path] * _NUMERIC_PATHS + [param])]
+    sql, params = _range(check, _numeric("?"), op, lambda part: check.number(part))
+    return sql, [item for param in params for item in (path, param)]
 
 
 def _state_condition(check, _field, _op, value):
@@ -365,7 +384,7 @@ def _date_condition(column):
 
 
 def _media_missing_condition(check, _field, _op, _value):
-    sql = "EXISTS (SELECT 1 FROM media_files AS m WHERE m.task_id = tasks.id AND m.missing)"
+    sql = "tasks.id IN (SELECT task_id FROM media_files WHERE missing)"
     return (sql if check.boolean() else f"NOT {sql}"), []
 
 
@@ -381,6 +400,6 @@ _CONDITIONS = {
     "agreement": _agreement_condition,
     "disagreement": _disagreement_condition,
     "created_at": _date_condition("tasks.created_at"),
-    "completed_at": _date_condition("tasks.completions > 0 AND tasks.completed_at"),
+    "completed_at": _date_condition("tasks.completions > 0 AND +tasks.completed_at"),
     "media_missing": _media_missing_condition,
 }
