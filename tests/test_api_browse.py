@@ -300,8 +300,11 @@ def test_count_past_the_bound_is_inexact_when_an_exact_count_is_slow(tmp_path, m
     slow = task_query(one("data.n", "greater", 10))
     assert store.browse_count(slow, bound=100) == (2989, True)
     monkeypatch.setattr(browse, "_EXACT_COUNT_SECONDS", -1)
-    assert store.browse_count(slow, bound=100) == (100, False)
+    monkeypatch.setattr(browse, "_COUNT_RUN", 1000)
+    assert store.browse_count(slow, bound=100) == (989, False)  # the first run of ids passed the bound
     assert store.browse_count(slow, bound=5000) == (2989, True)
+    monkeypatch.setattr(browse, "_COUNT_SECONDS", -1)
+    assert store.browse_count(slow, bound=5000) == (0, False)  # out of time before the first run
     store.close()
 
 

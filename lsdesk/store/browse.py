@@ -11,10 +11,12 @@ from lsdesk.store.schema import SEARCH_TEXT
 from lsdesk.store.task_query import AGREEMENT
 from lsdesk.store.task_text import format_completed_at, load_tasks
 
-# Counting stops here for a query that is slow to count exactly (the answer says "N+").
+# A count that is slow to make exactly stops past this many matches, or after _COUNT_SECONDS more than the
+# _EXACT_COUNT_SECONDS an exact count may take: the answer is then "at least N" (exact: false).
 COUNT_BOUND = 100_000
-# An exact count gets this long before the bounded one is taken instead.
-_EXACT_COUNT_SECONDS = 0.15
+_EXACT_COUNT_SECONDS = 0.05
+_COUNT_SECONDS = 0.15
+_COUNT_RUN = 20_000  # ids counted per step
 _UPLOAD_URL = "/data/upload/"
 COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predictions", "predictions_score",
                     "predictions_model_versions", "annotators", "agreement", "completed_at", "has_draft",
@@ -59,19 +61,20 @@ class TaskBrowser:
             return [row[0] for row in rows]
 
     def browse_count(self, query, bound=COUNT_BOUND):
-        """(count, exact) of the tasks a TaskQuery selects; past `bound` a slow count answers (bound, False)."""
+        """(count, exact) of the tasks a TaskQuery selects. A count that takes long is made over runs of ids
+        until it passes `bound` or its time is up: then (what it counted, False), the least there are."""
         if query.search:
             self.catch_up_search_index()
         with self._read() as conn:
-            if not query.filtered:
+            if not query.filtered and not query.search:
                 return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
             source, where, params = _source(query)
-            exact = _within(conn, _EXACT_COUNT_SECONDS, f"SELECT count(*) FROM {source} WHERE {where}", params)
+            deadline = time.monotonic() + _EXACT_COUNT_SECONDS
+            exact = _before(conn, deadline, f"SELECT count(*) FROM {source} WHERE {where}", params)
             if exact is not None:
                 return exact[0], True
-            counted = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
-                                   (*params, bound + 1)).fetchone()[0]
-        return (counted, True) if counted <= bound else (bound, False)
+            return _count_in_runs(conn, f"SELECT count(*) FROM {source} WHERE ({where}) AND tasks.id BETWEEN ? AND ?",
+                                  params, bound, time.monotonic() + _COUNT_SECONDS)
 
     def browse_tasks(self, ids, task_keys, computed):
         """The tasks of `ids` in that order: their 0.8 objects (when `task_keys` is true) plus the computed
@@ -104,9 +107,8 @@ def catch_up_search(conn):
     conn.execute("UPDATE counters SET value = ? WHERE name = 'search_indexed'", (last,))
 
 
-def _within(conn, seconds, sql, params):
-    """The first row of a query, or None when it takes longer than `seconds`."""
-    deadline = time.monotonic() + seconds
+def _before(conn, deadline, sql, params):
+    """The first row of a query, or None when it is not done by `deadline` (time.monotonic())."""
     conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
     try:
         return conn.execute(sql, params).fetchone()
@@ -116,6 +118,18 @@ def _within(conn, seconds, sql, params):
         return None
     finally:
         conn.set_progress_handler(None, 0)
+
+
+def _count_in_runs(conn, count_between, params, bound, deadline):
+    """(count, exact) summed over runs of _COUNT_RUN ids, stopping past `bound` or at `deadline`."""
+    low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
+    counted, start = 0, low
+    while start <= high:
+        if counted > bound or time.monotonic() > deadline:
+            return counted, False
+        counted += conn.execute(count_between, (*params, start, start + _COUNT_RUN - 1)).fetchone()[0]
+        start += _COUNT_RUN
+    return counted, True
 
 
 def _existing(conn, ids):
