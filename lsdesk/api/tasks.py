@@ -24,12 +24,12 @@ def list_tasks(store):
     order = param("order", "id")
     fields = [name.strip() for name in param("fields", "all").split(",") if name.strip()]
     computed = [name for name in fields if name in COMPUTED_COLUMNS]
+    task_keys = fields in ([], ["all"]) or bool(set(fields) - set(COMPUTED_COLUMNS) - {"id"})
     unfiltered = param("filter") is None and not param("search") and order in TASK_ORDERS
-    if unfiltered and not computed:
+    if unfiltered and task_keys and not computed:
         tasks = store.tasks_page(page, page_size, order)
     else:
         ids = store.page_ids(page, page_size, order) if unfiltered else store.browse_ids(browse_query(), page, page_size)
-        task_keys = fields in ([], ["all"]) or bool(set(fields) - set(COMPUTED_COLUMNS) - {"id"})
         tasks = store.browse_tasks(ids, task_keys, computed)
     if fields and fields != ["all"]:
         tasks = [{name: task[name] for name in fields if name in task} for task in tasks]

@@ -195,8 +195,10 @@ CREATE INDEX tasks_labeled ON tasks (id) WHERE completions > cancelled;
 # `search_indexed` mark in one statement, and triggers keep indexed tasks current when their data
 # changes or they go); files a folder re-sync found removed; partial indexes for the state and score
 # filters and orders (only rows that can match are in them, so unlabeled imports pay nothing).
+# Text and integer values only: a real's text form may differ between SQLite versions, and a contentless index
+# must be given the very text it indexed to delete a task's entry.
 SEARCH_TEXT = ("(SELECT group_concat(atom, ' ') FROM json_tree({data}) "
-               "WHERE type IN ('text', 'integer', 'real'))")
+               "WHERE type IN ('text', 'integer'))")
 _V5 = f"""
 CREATE TABLE views (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
