@@ -445,3 +445,16 @@ def test_a_resync_marks_the_tasks_of_removed_files_as_missing(api, tmp_path):
     (folder / "a.jpg").write_bytes(b"\xff\xd8 image a.jpg")
     sync(api, root["id"])
     assert api.get("/api/tasks/count?" + query(filter=one("media_missing", "equal", True))).json["count"] == 0
+
+
+def test_the_search_index_catches_up_in_runs_of_tasks(tmp_path, monkeypatch):
+    from lsdesk.store import browse
+    from lsdesk.store.project import ProjectStore
+    from lsdesk.store.task_query import task_query
+
+    monkeypatch.setattr(browse, "_CATCH_UP_RUN", 7)
+    store = ProjectStore(tmp_path / "search.lsdesk", create=True)
+    store.import_tasks([{"data": {"text": f"row {i} {'odd' if i % 2 else 'even'}"}} for i in range(50)])
+    assert store.browse_count(task_query(None, "odd")) == (25, True)
+    assert store.browse_ids(task_query(None, "row", "-id"), 1, 3) == [50, 49, 48]
+    store.close()

@@ -17,6 +17,7 @@ COUNT_BOUND = 100_000
 _EXACT_COUNT_SECONDS = 0.05
 _COUNT_SECONDS = 0.15
 _COUNT_RUN = 20_000  # ids counted per step
+_CATCH_UP_RUN = 50_000  # tasks added to the search index per write
 _UPLOAD_URL = "/data/upload/"
 COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predictions", "predictions_score",
                     "predictions_model_versions", "annotators", "agreement", "completed_at", "has_draft",
@@ -27,17 +28,15 @@ class TaskBrowser:
     """Methods use self._read() and self._write() of ProjectStore."""
 
     def catch_up_search_index(self):
-        """Index the tasks added since the last search (imports write nothing to the index), in one statement."""
-        with self._read() as conn:
-            if not self._search_behind(conn):
-                return
-        with self._write() as conn:
-            catch_up_search(conn)
-
-    @staticmethod
-    def _search_behind(conn):
-        mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
-        return conn.execute("SELECT EXISTS (SELECT 1 FROM tasks WHERE id > ?)", (mark,)).fetchone()[0]
+        """Index the tasks added since the last search (imports write nothing to the index), _CATCH_UP_RUN
+        tasks per write so other writes are not held up for long."""
+        while True:
+            with self._read() as conn:
+                mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
+                if not conn.execute("SELECT EXISTS (SELECT 1 FROM tasks WHERE id > ?)", (mark,)).fetchone()[0]:
+                    return
+            with self._write() as conn:
+                catch_up_search(conn, _CATCH_UP_RUN)
 
     def browse_ids(self, query, page, page_size):
         """Ids of one page (1-based) of the tasks a TaskQuery selects, in its order."""
@@ -96,14 +95,16 @@ def _source(query):
             (query.match, *query.filter_params))
 
 
-def catch_up_search(conn):
-    """Inside a write: index the tasks past the search mark and move the mark to the last of them."""
+def catch_up_search(conn, limit=None):
+    """Inside a write: index the tasks past the search mark (the next `limit` of them when given) and move the
+    mark to the last of them."""
     mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
-    last = conn.execute("SELECT max(id) FROM tasks").fetchone()[0]
-    if last is None or last <= mark:
+    last = conn.execute("SELECT max(id) FROM (SELECT id FROM tasks WHERE id > ? ORDER BY id LIMIT ?)",
+                        (mark, -1 if limit is None else limit)).fetchone()[0]
+    if last is None:
         return
     conn.execute(f"INSERT INTO tasks_fts (rowid, text) SELECT id, {SEARCH_TEXT.format(data='data')} "
-                 "FROM tasks WHERE id > ?", (mark,))
+                 "FROM tasks WHERE id > ? AND id <= ?", (mark, last))
     conn.execute("UPDATE counters SET value = ? WHERE name = 'search_indexed'", (last,))
 
 
