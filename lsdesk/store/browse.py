@@ -124,6 +124,8 @@ def _before(conn, deadline, sql, params):
 def _count_in_runs(conn, count_between, params, bound, deadline):
     """(count, exact) summed over runs of _COUNT_RUN ids, stopping past `bound` or at `deadline`."""
     low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
+    if low is None:
+        return 0, True
     counted, start = 0, low
     while start <= high:
         if counted > bound or time.monotonic() > deadline:
