@@ -14,8 +14,8 @@ from lsdesk.store.task_text import format_completed_at, load_tasks
 # A count that is slow to make exactly stops past this many matches, or after _COUNT_SECONDS more than the
 # _EXACT_COUNT_SECONDS an exact count may take: the answer is then "at least N" (exact: false).
 COUNT_BOUND = 100_000
-_EXACT_COUNT_SECONDS = 0.05
-_COUNT_SECONDS = 0.15
+_EXACT_COUNT_SECONDS = 0.2
+_COUNT_SECONDS = 0.3
 _COUNT_RUN = 20_000  # ids counted per step
 _CATCH_UP_RUN = 50_000  # tasks added to the search index per write
 _UPLOAD_URL = "/data/upload/"
@@ -43,13 +43,14 @@ class TaskBrowser:
         if query.search:
             self.catch_up_search_index()
         offset = (page - 1) * page_size
-        source, where, params = _source(query)
+        by_id = query.segments in ((("1", "tasks.id"),), (("1", "tasks.id DESC"),))
+        source, id_column, where, params = _source(query, ids_only=by_id)
         with self._read() as conn:
             if len(query.segments) == 1 and query.segments[0][0] == "1":
                 order_by = query.segments[0][1]
-                if query.search and order_by in ("tasks.id", "tasks.id DESC"):
-                    order_by = order_by.replace("tasks.id", "tasks_fts.rowid")  # the index's own order: no sort
-                sql = f"SELECT tasks.id FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
+                if by_id:
+                    order_by = order_by.replace("tasks.id", id_column)  # a search's own order: no sort
+                sql = f"SELECT {id_column} FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
                 rows = conn.execute(sql, (*params, *query.order_params, page_size, offset))
             else:
                 # Each run in its own index order, at most as many tasks as the page needs, one after the other.
@@ -67,12 +68,12 @@ class TaskBrowser:
         with self._read() as conn:
             if not query.filtered and not query.search:
                 return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
-            source, where, params = _source(query)
+            source, id_column, where, params = _source(query, ids_only=True)
             deadline = time.monotonic() + _EXACT_COUNT_SECONDS
             exact = _before(conn, deadline, f"SELECT count(*) FROM {source} WHERE {where}", params)
             if exact is not None:
                 return exact[0], True
-            return _count_in_runs(conn, f"SELECT count(*) FROM {source} WHERE ({where}) AND tasks.id BETWEEN ? AND ?",
+            return _count_in_runs(conn, f"SELECT count(*) FROM {source} WHERE ({where}) AND {id_column} BETWEEN ? AND ?",
                                   params, bound, time.monotonic() + _COUNT_SECONDS)
 
     def browse_tasks(self, ids, task_keys, computed):
@@ -87,12 +88,15 @@ class TaskBrowser:
         return tasks
 
 
-def _source(query):
-    """(FROM, WHERE, parameters) of a query: a search reads the full-text index first, in id order."""
+def _source(query, ids_only=False):
+    """(FROM, its task id column, WHERE, parameters) of a query: a search reads the full-text index first, in id
+    order, and only it when nothing else about the tasks is asked (`ids_only` and no filter)."""
     if not query.search:
-        return "tasks", query.where, query.params
-    return ("tasks_fts JOIN tasks ON tasks.id = tasks_fts.rowid", f"tasks_fts MATCH ? AND ({query.filter_where})",
-            (query.match, *query.filter_params))
+        return "tasks", "tasks.id", query.where, query.params
+    if ids_only and query.filter_where == "1":
+        return "tasks_fts", "tasks_fts.rowid", "tasks_fts MATCH ?", (query.match,)
+    return ("tasks_fts JOIN tasks ON tasks.id = tasks_fts.rowid", "tasks_fts.rowid",
+            f"tasks_fts MATCH ? AND ({query.filter_where})", (query.match, *query.filter_params))
 
 
 def catch_up_search(conn, limit=None):
