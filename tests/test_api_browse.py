@@ -163,6 +163,7 @@ def test_items_combine_with_and_or(project):
      "[low, high]"),
     ('{"items": [{"field": "data.", "op": "empty", "value": true}]}', 0, "data.", "unknown field"),
     ('{"items": ["state"]}', 0, None, "must be an object"),
+    ('{"items": [{"field": "id", "op": "equal", "value": 99999999999999999999}]}', 0, "id", "64-bit"),
 ])
 def test_a_bad_filter_item_is_a_400_naming_the_item_and_field(project, filter_text, item, field, says):
     api, _ = project
@@ -255,8 +256,9 @@ def test_every_order_with_and_without_a_filter(project):
 def test_pages_of_a_filtered_query(project):
     api, ids = project
     labeled = one("state", "equal", "labeled")
-    pages = [names(api, ids, filter=labeled, page=page, page_size=3) for page in (1, 2, 3)]
-    assert pages == [["fox", "dog", "span"], ["agree"], []]
+    pages = [names(api, ids, filter=labeled, page=page, page_size=3) for page in (1, 2, 3, 10 ** 30)]
+    assert pages == [["fox", "dog", "span"], ["agree"], [], []]
+    assert names(api, ids, order="-total_annotations", page=2, page_size=4) == ["fox", "odd"]
 
 
 def test_computed_columns_are_given_only_when_asked(project):

@@ -19,6 +19,7 @@ _COUNT_SECONDS = 0.3
 _COUNT_RUN = 20_000  # ids counted per step
 _CATCH_UP_RUN = 50_000  # tasks added to the search index per write
 _UPLOAD_URL = "/data/upload/"
+_FARTHEST_OFFSET = 1 << 62  # past any task, and still an SQLite integer
 COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predictions", "predictions_score",
                     "predictions_model_versions", "annotators", "agreement", "completed_at", "has_draft",
                     "media_missing", "file_name")
@@ -43,6 +44,8 @@ class TaskBrowser:
         if query.search:
             self.catch_up_search_index()
         offset = (page - 1) * page_size
+        if offset >= _FARTHEST_OFFSET:
+            return []
         by_id = query.segments in ((("1", "tasks.id"),), (("1", "tasks.id DESC"),))
         source, id_column, where, params = _source(query, ids_only=by_id)
         with self._read() as conn:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from lsdesk.errors import LsdeskError
 
 MAX_FILTER_ITEMS = 50
+_SQLITE_INTEGERS = 1 << 63
 MAX_ID_LIST = 100_000
 _STATES = {
     "labeled": "tasks.completions > tasks.cancelled",
@@ -218,6 +219,8 @@ class _ValueCheck:
         kinds = (int,) if integer else (int, float)
         if not isinstance(value, kinds) or isinstance(value, bool):
             self.fail("an integer" if integer else "a number")
+        if isinstance(value, int) and not -_SQLITE_INTEGERS <= value < _SQLITE_INTEGERS:
+            self.fail("a number SQLite can hold (a 64-bit integer)")
         return value
 
     def pair(self, convert):
