@@ -79,6 +79,7 @@ def serialize(store):
         "label_config_line": config.line if config else "",
         "instruction": project_settings["instruction"],
         "sampling": project_settings["sampling"],
+        "task_columns": project_settings["task_columns"],
         "can_manage_tasks": True,
         "can_manage_completions": True,
         "can_delete_tasks": True,

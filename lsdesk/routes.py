@@ -5,7 +5,7 @@ A handler takes its URL's parameters by name, and names what else it needs of th
 """
 
 from lsdesk.api import (completions, desktop, drafts, exports, folders, frontend, helpers, imports, jobs, merge,
-                        models, project, settings, tasks, uploads)
+                        models, project, settings, tasks, uploads, views)
 
 TASK = "/api/tasks/<task_id>"
 COMPLETION = f"{TASK}/completions/<completion_id>"
@@ -31,6 +31,8 @@ ROUTES = (
     ("GET", "/api/project/next", tasks.next_task),
     ("GET", "/api/tasks", tasks.list_tasks),
     ("DELETE", "/api/tasks", tasks.delete_all_tasks),
+    ("GET", "/api/tasks/count", tasks.count_tasks),
+    ("POST", "/api/tasks/bulk", tasks.bulk),
     ("GET", TASK, tasks.get_task),
     ("DELETE", TASK, tasks.delete_task),
     ("PATCH POST", TASK, tasks.replace_task),
@@ -38,6 +40,10 @@ ROUTES = (
     ("DELETE", f"{TASK}/completions", completions.delete_of_task),
     ("PATCH POST", COMPLETION, completions.update),
     ("DELETE", COMPLETION, completions.delete),
+    ("GET", "/api/views", views.list_views),
+    ("POST", "/api/views", views.create_view),
+    ("PATCH", "/api/views/<view_id>", views.update_view),
+    ("DELETE", "/api/views/<view_id>", views.delete_view),
     ("GET", "/api/completions", completions.completed_task_ids),
     ("DELETE", "/api/completions", completions.delete_all),
     ("GET", "/api/projects", project.list_projects),

@@ -17,6 +17,7 @@ _EDITABLE = {
     "instruction": str,
     "sampling": str,
     "allow_delete_completions": bool,
+    "task_columns": list,
 }
 
 
@@ -67,6 +68,8 @@ def patch_project(store):
     for key, value in changes.items():
         if not isinstance(value, _EDITABLE[key]):
             raise ApiError(400, f"{key} must be a {_EDITABLE[key].__name__}, got {value!r}")
+    if not all(isinstance(name, str) for name in changes.get("task_columns", [])):
+        raise ApiError(400, f"task_columns must be a list of column names, got {changes['task_columns']!r}")
     if "sampling" in changes and changes["sampling"] not in defaults.SAMPLING_MODES:
         raise ApiError(400, f"Unknown sampling {changes['sampling']!r}; use one of {list(defaults.SAMPLING_MODES)}")
     if backend is not None:

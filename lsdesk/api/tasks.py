@@ -1,29 +1,63 @@
-"""Tasks: the paginated list, one task, rewriting and deleting, and the next task to label."""
+"""Tasks: the paginated list and the task browser's query, count and bulk actions, one task, rewriting and
+deleting, and the next task to label."""
 
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, int_param, json_response, no_content, param, path_id, read_json
+from lsdesk.api.browse import browse_query, id_list, query_of
+from lsdesk.api.http import ApiError, int_param, json_response, no_content, param, path_id, read_json, read_json_object
 from lsdesk.api.project import config_line, request_origin
 from lsdesk.formats.tasks import TaskInvalid, make_task_validator
 from lsdesk.ml.backends import forget_tasks, predict_live
 from lsdesk.project_view import current_config
+from lsdesk.store.browse import COMPUTED_COLUMNS
+from lsdesk.store.bulk import BULK_ACTIONS
 from lsdesk.store.paging import TASK_ORDERS
 
 
 def list_tasks(store):
+    """0.8's page of tasks; with filter, search, a browser order or computed fields, the task browser's page."""
     # 0.8 answers 422 for a page or page size below 1; kept for its clients.
     page = int_param("page", 1, minimum=1, status=422)
     page_size = int_param("page_size", defaults.PAGE_SIZE, minimum=1, status=422)
     if page_size > defaults.MAX_PAGE_SIZE:
         raise ApiError(422, f"page_size must be at most {defaults.MAX_PAGE_SIZE}, got {page_size}")
     order = param("order", "id")
-    if order not in TASK_ORDERS:
-        raise ApiError(400, f"Unknown order {order!r}; use one of {list(TASK_ORDERS)}")
-    tasks = store.tasks_page(page, page_size, order)
     fields = [name.strip() for name in param("fields", "all").split(",") if name.strip()]
+    computed = [name for name in fields if name in COMPUTED_COLUMNS]
+    task_keys = fields in ([], ["all"]) or bool(set(fields) - set(COMPUTED_COLUMNS) - {"id"})
+    unfiltered = param("filter") is None and not param("search") and order in TASK_ORDERS
+    if unfiltered and task_keys and not computed:
+        tasks = store.tasks_page(page, page_size, order)
+    else:
+        ids = store.page_ids(page, page_size, order) if unfiltered else store.browse_ids(browse_query(), page, page_size)
+        tasks = store.browse_tasks(ids, task_keys, computed)
     if fields and fields != ["all"]:
         tasks = [{name: task[name] for name in fields if name in task} for task in tasks]
     return json_response(tasks)
+
+
+def count_tasks(store):
+    count, exact = store.browse_count(browse_query(order=False))
+    return json_response({"count": count, "exact": exact})
+
+
+def bulk(store):
+    """POST {"action", "selection": {"ids"} or {"filter", "search", "exclude"}}: one action on many tasks."""
+    body = read_json_object()
+    action, selection = body.get("action"), body.get("selection")
+    if action not in BULK_ACTIONS:
+        raise ApiError(400, f"Unknown bulk action {action!r}; use one of {list(BULK_ACTIONS)}")
+    if not isinstance(selection, dict):
+        raise ApiError(400, 'selection must be {"ids": [...]} or {"filter": ..., "search": ..., "exclude": [...]}')
+    if "ids" in selection:
+        result = store.bulk_action(action, ids=id_list(selection["ids"], "selection.ids"))
+    else:
+        exclude = id_list(selection.get("exclude", []), "selection.exclude")
+        query = query_of(selection.get("filter"), selection.get("search"))
+        result = store.bulk_action(action, query=query, exclude=exclude)
+    if action == "delete_tasks":
+        forget_tasks(store.ml_backends())
+    return json_response(result)
 
 
 def delete_all_tasks(store):

@@ -69,6 +69,8 @@ def sync_folder(store, root_id, options, config, job):
         seen = {file.path for file in found}
         removed = sorted(path for path in known
                          if path not in seen and not os.path.exists(os.path.join(folder, *path.split("/"))))
+        if not job.cancelled:
+            store.mark_missing_files(root_id, removed)
     return {**counts, "removed": len(removed), "removed_files": removed[:_LISTED_FILES],
             "unreadable_files": files.unreadable}
 

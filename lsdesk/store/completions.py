@@ -118,15 +118,8 @@ class CompletionStore:
 
     def delete_task_completions(self, task_id):
         """Delete every completion of a task; False when the task does not exist."""
-        stamp = now()
         with self._write() as conn:
-            if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
-                return False
-            was_labeled = delete_completions_of(conn, task_id)
-            refresh_task(conn, task_id, stamp)
-            bump(conn, completed_tasks=-was_labeled, label_changes=1)
-            completions_changed(conn, task_id)
-        return True
+            return delete_task_completion_rows(conn, task_id, now())
 
     def delete_all_completions(self):
         stamp = now()
@@ -139,6 +132,18 @@ class CompletionStore:
             conn.execute("UPDATE counters SET value = 0 WHERE name IN ('completions', 'completed_tasks')")
             bump(conn, label_changes=1)
             all_completions_deleted(conn)
+
+
+def delete_task_completion_rows(conn, task_id, stamp):
+    """Inside a write: delete every completion of a task, keeping its counters, the tally and the disagreement
+    table right; False when the task does not exist."""
+    if not conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone():
+        return False
+    was_labeled = delete_completions_of(conn, task_id)
+    refresh_task(conn, task_id, stamp)
+    bump(conn, completed_tasks=-was_labeled, label_changes=1)
+    completions_changed(conn, task_id)
+    return True
 
 
 def _timestamp(value, fallback):

@@ -18,17 +18,27 @@ _DISAGREEING_WITHOUT_GROUND_TRUTH = (
 
 @dataclass(frozen=True)
 class TaskSelection:
-    """Which tasks an export holds."""
+    """Which tasks an export holds: the task browser's `ids` or `query` (a TaskQuery) narrow it further."""
 
     all_tasks: bool = False
     leave_out_disagreeing: bool = False
+    ids: tuple | None = None
+    query: object = None
 
     def where(self):
-        """The SQL condition on `tasks` that selects them."""
+        """The SQL condition on `tasks` that selects them, with params() for its parameters."""
         terms = [] if self.all_tasks else [_LABELED]
         if self.leave_out_disagreeing:
             terms.append(f"NOT {_DISAGREEING_WITHOUT_GROUND_TRUTH}")
+        if self.ids is not None:
+            terms.append("tasks.id IN (SELECT value FROM json_each(?))")
+        if self.query is not None:
+            terms.append(f"({self.query.where})")
         return " AND ".join(terms) or "1"
+
+    def params(self):
+        return ((json.dumps(list(self.ids)),) if self.ids is not None else ()) + (
+            self.query.params if self.query is not None else ())
 
 
 class ExportStore:
@@ -52,7 +62,7 @@ class ExportStore:
             with self._read() as conn:
                 rows = conn.execute(
                     f"SELECT id, json_extract(data, ?) FROM tasks WHERE {selection.where()} AND id > ? "
-                    "ORDER BY id LIMIT ?", (path, last, chunk)).fetchall()
+                    "ORDER BY id LIMIT ?", (path, *selection.params(), last, chunk)).fetchall()
             if not rows:
                 return
             yield from rows

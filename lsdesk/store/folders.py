@@ -122,6 +122,14 @@ class FolderStore:
                 "UPDATE media_files SET fingerprint = ?, width = ?, height = ?, problem = ? WHERE root_id = ? AND path = ?",
                 [(*_check_row(check), root_id, path) for path, _size, _mtime, check in changed])
 
+    def mark_missing_files(self, root_id, removed):
+        """After a sync: the files of a root it found removed (their tasks match the media_missing filter);
+        the others are there again."""
+        with self._write() as conn:
+            conn.execute("UPDATE media_files SET missing = 0 WHERE root_id = ? AND missing", (root_id,))
+            conn.executemany("UPDATE media_files SET missing = 1 WHERE root_id = ? AND path = ?",
+                             [(root_id, path) for path in removed])
+
     def media_file_sample(self, root_id, limit):
         """(path, size, fingerprint, width, height) of up to `limit` files of a root, spread evenly over
         its files in path order (one pass over the root's rows, in SQLite)."""

@@ -67,17 +67,25 @@ class TaskPages:
 
     def tasks_page(self, page, page_size, order="id"):
         """One page (1-based) of tasks in one of TASK_ORDERS, without scanning the table."""
-        offset = (page - 1) * page_size
         with self._read() as conn:
-            counts = dict(conn.execute("SELECT name, value FROM counters"))
-            counts["unlabeled_tasks"] = counts["tasks"] - counts["completed_tasks"]
-            ids = []
-            for segment in _ORDERS[order]:
-                size = counts[segment.size]
-                version = tuple(counts[name] for name in segment.changes)
-                ids += self._segment_ids(conn, segment, size, offset, page_size - len(ids), version)
-                offset = max(0, offset - size)
-            return load_tasks(conn, ids)
+            return load_tasks(conn, self._page_ids(conn, page, page_size, order))
+
+    def page_ids(self, page, page_size, order="id"):
+        """The ids of tasks_page()."""
+        with self._read() as conn:
+            return self._page_ids(conn, page, page_size, order)
+
+    def _page_ids(self, conn, page, page_size, order):
+        offset = (page - 1) * page_size
+        counts = dict(conn.execute("SELECT name, value FROM counters"))
+        counts["unlabeled_tasks"] = counts["tasks"] - counts["completed_tasks"]
+        ids = []
+        for segment in _ORDERS[order]:
+            size = counts[segment.size]
+            version = tuple(counts[name] for name in segment.changes)
+            ids += self._segment_ids(conn, segment, size, offset, page_size - len(ids), version)
+            offset = max(0, offset - size)
+        return ids
 
     def _segment_ids(self, conn, segment, size, offset, limit, version):
         """Ids at [offset, offset+limit) of a segment: a short scan from its nearer end, or from a mark."""

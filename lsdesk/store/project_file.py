@@ -52,6 +52,7 @@ SETTINGS_DEFAULTS = {
     "instruction": "",
     "sampling": defaults.DEFAULT_SAMPLING,
     "allow_delete_completions": True,
+    "task_columns": None,  # the task browser's columns, None for its default
 }
 
 

@@ -190,7 +190,43 @@ ALTER TABLE completions ADD COLUMN earlier TEXT;
 CREATE INDEX tasks_labeled ON tasks (id) WHERE completions > cancelled;
 """
 
-MIGRATIONS = (_V1, _V2, _V3, _V4)
+# Version 5 (issue 15): the task browser. Saved views; full-text search over the values of task data (a
+# contentless FTS5 index: imports write nothing to it, a search first indexes the tasks past the
+# `search_indexed` mark in one statement, and triggers keep indexed tasks current when their data
+# changes or they go); files a folder re-sync found removed; partial indexes for the state and score
+# filters and orders (only rows that can match are in them, so unlabeled imports pay nothing).
+# Text and integer values only: a real's text form may differ between SQLite versions, and a contentless index
+# must be given the very text it indexed to delete a task's entry.
+SEARCH_TEXT = ("(SELECT group_concat(atom, ' ') FROM json_tree({data}) "
+               "WHERE type IN ('text', 'integer'))")
+_V5 = f"""
+CREATE TABLE views (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    query TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE tasks_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO tasks_fts (rowid, text) SELECT id, {SEARCH_TEXT.format(data="data")} FROM tasks;
+INSERT INTO counters (name, value) VALUES ('search_indexed', (SELECT coalesce(max(id), 0) FROM tasks));
+CREATE TRIGGER tasks_fts_data_changed AFTER UPDATE OF data ON tasks
+    WHEN old.id <= (SELECT value FROM counters WHERE name = 'search_indexed') BEGIN
+    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, {SEARCH_TEXT.format(data="old.data")});
+    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, {SEARCH_TEXT.format(data="new.data")});
+END;
+CREATE TRIGGER tasks_fts_task_deleted AFTER DELETE ON tasks
+    WHEN old.id <= (SELECT value FROM counters WHERE name = 'search_indexed') BEGIN
+    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, {SEARCH_TEXT.format(data="old.data")});
+END;
+ALTER TABLE media_files ADD COLUMN missing INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX media_files_missing ON media_files (task_id) WHERE missing;
+CREATE INDEX tasks_by_cancelled_count ON tasks (cancelled, id) WHERE cancelled > 0;
+CREATE INDEX tasks_by_score ON tasks (score, id) WHERE score IS NOT NULL;
+CREATE INDEX tasks_by_completions ON tasks (completions, id) WHERE completions > 0;
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -62,8 +62,8 @@ class TaskStore:
     def iter_tasks(self, chunk=1000, selection=None):
         """Every task (or those of an export's TaskSelection) in id order, read in short snapshots so
         writers are never held up."""
-        where = selection.where() if selection else "1"
-        yield from self._by_id_chunks(where, chunk, load_tasks)
+        where, params = (selection.where(), selection.params()) if selection else ("1", ())
+        yield from self._by_id_chunks(where, params, chunk, load_tasks)
 
     def iter_labeled_task_texts(self, chunk=2000, selection=None):
         """JSON text of every task that has completions (or of an export's TaskSelection), in id order, as
@@ -71,16 +71,16 @@ class TaskStore:
 
         Built from the stored JSON without decoding it, so exporting runs at the speed of reading.
         """
-        where = selection.where() if selection else "completions > 0"
-        yield from self._by_id_chunks(where, chunk, lambda conn, ids: task_texts(conn, ids, listed=False))
+        where, params = (selection.where(), selection.params()) if selection else ("completions > 0", ())
+        yield from self._by_id_chunks(where, params, chunk, lambda conn, ids: task_texts(conn, ids, listed=False))
 
-    def _by_id_chunks(self, where, chunk, load):
+    def _by_id_chunks(self, where, params, chunk, load):
         """What `load(conn, ids)` makes of the tasks matching `where`, in id order, `chunk` ids per snapshot."""
         last = 0
         while True:
             with self._read() as conn:
                 ids = [row[0] for row in conn.execute(
-                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (last, chunk))]
+                    f"SELECT id FROM tasks WHERE {where} AND id > ? ORDER BY id LIMIT ?", (*params, last, chunk))]
                 loaded = load(conn, ids)
             if not loaded:
                 return
@@ -228,20 +228,13 @@ class TaskStore:
 
     def delete_task(self, task_id):
         with self._write() as conn:
-            row = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
-            if row is None:
-                return False
-            was_labeled = delete_completions_of(conn, task_id)
-            removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
-            conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
-            conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
-            add_key_sets(conn, Counter({key_set(json.loads(row[0])): -1}))
-            bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed, task_changes=1)
-            completions_changed(conn, task_id)
-        return True
+            return delete_task_rows(conn, task_id)
 
     def delete_all_tasks(self):
         with self._write() as conn:
+            # Forget the search index first, so deleting each task does not look it up there.
+            conn.execute("UPDATE counters SET value = 0 WHERE name = 'search_indexed'")
+            conn.execute("INSERT INTO tasks_fts (tasks_fts) VALUES ('delete-all')")
             for table in ("tasks", "completions", "predictions", "drafts", "data_key_sets", "result_labels"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("UPDATE counters SET value = 0 WHERE name NOT LIKE '%_changes'")
@@ -269,6 +262,22 @@ class TaskStore:
     def delete_draft(self, task_id):
         with self._write() as conn:
             return conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,)).rowcount > 0
+
+
+def delete_task_rows(conn, task_id):
+    """Inside a write: delete a task with its completions, predictions and draft, keeping the counters, the
+    label tally and the disagreement table right; False when there is no such task."""
+    row = conn.execute("SELECT data FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    if row is None:
+        return False
+    was_labeled = delete_completions_of(conn, task_id)
+    removed = conn.execute("DELETE FROM predictions WHERE task_id = ?", (task_id,)).rowcount
+    conn.execute("DELETE FROM drafts WHERE task_id = ?", (task_id,))
+    conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+    add_key_sets(conn, Counter({key_set(json.loads(row[0])): -1}))
+    bump(conn, tasks=-1, completed_tasks=-was_labeled, predictions=-removed, task_changes=1)
+    completions_changed(conn, task_id)
+    return True
 
 
 @contextmanager

@@ -1,0 +1,208 @@
+"""The SQL of the task browser: a page of a filtered, searched, ordered query, its count, the computed columns
+a page may ask for, and the full-text index caught up before a search (a mixin of ProjectStore)."""
+
+import json
+import os
+import sqlite3
+import time
+
+from lsdesk.agreement.task import annotator_of
+from lsdesk.store.schema import SEARCH_TEXT
+from lsdesk.store.task_query import AGREEMENT
+from lsdesk.store.task_text import format_completed_at, load_tasks
+
+# A count that is slow to make exactly stops past this many matches, or after _COUNT_SECONDS more than the
+# _EXACT_COUNT_SECONDS an exact count may take: the answer is then "at least N" (exact: false).
+COUNT_BOUND = 100_000
+_EXACT_COUNT_SECONDS = 0.2
+_COUNT_SECONDS = 0.3
+_COUNT_RUN = 20_000  # ids counted per step
+_CATCH_UP_RUN = 50_000  # tasks added to the search index per write
+_UPLOAD_URL = "/data/upload/"
+_FARTHEST_OFFSET = 1 << 62  # past any task, and still an SQLite integer
+COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predictions", "predictions_score",
+                    "predictions_model_versions", "annotators", "agreement", "completed_at", "has_draft",
+                    "media_missing", "file_name")
+
+
+class TaskBrowser:
+    """Methods use self._read() and self._write() of ProjectStore."""
+
+    def catch_up_search_index(self):
+        """Index the tasks added since the last search (imports write nothing to the index), _CATCH_UP_RUN
+        tasks per write so other writes are not held up for long."""
+        while True:
+            with self._read() as conn:
+                mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
+                if not conn.execute("SELECT EXISTS (SELECT 1 FROM tasks WHERE id > ?)", (mark,)).fetchone()[0]:
+                    return
+            with self._write() as conn:
+                catch_up_search(conn, _CATCH_UP_RUN)
+
+    def browse_ids(self, query, page, page_size):
+        """Ids of one page (1-based) of the tasks a TaskQuery selects, in its order."""
+        if query.search:
+            self.catch_up_search_index()
+        offset = (page - 1) * page_size
+        if offset >= _FARTHEST_OFFSET:
+            return []
+        by_id = query.segments in ((("1", "tasks.id"),), (("1", "tasks.id DESC"),))
+        source, id_column, where, params = _source(query, ids_only=by_id)
+        with self._read() as conn:
+            if len(query.segments) == 1 and query.segments[0][0] == "1":
+                order_by = query.segments[0][1]
+                if by_id:
+                    order_by = order_by.replace("tasks.id", id_column)  # a search's own order: no sort
+                sql = f"SELECT {id_column} FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
+                rows = conn.execute(sql, (*params, *query.order_params, page_size, offset))
+            else:
+                # Each run in its own index order, at most as many tasks as the page needs, one after the other.
+                runs = [f"SELECT id FROM (SELECT tasks.id FROM {source} WHERE ({where}) AND {which} "
+                        f"ORDER BY {order_by} LIMIT {offset + page_size})" for which, order_by in query.segments]
+                rows = conn.execute(" UNION ALL ".join(runs) + " LIMIT ? OFFSET ?",
+                                    (*params * len(runs), page_size, offset))
+            return [row[0] for row in rows]
+
+    def browse_count(self, query, bound=COUNT_BOUND):
+        """(count, exact) of the tasks a TaskQuery selects. A count that takes long is made over runs of ids
+        until it passes `bound` or its time is up: then (what it counted, False), the least there are."""
+        if query.search:
+            self.catch_up_search_index()
+        with self._read() as conn:
+            if not query.filtered and not query.search:
+                return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
+            source, id_column, where, params = _source(query, ids_only=True)
+            deadline = time.monotonic() + _EXACT_COUNT_SECONDS
+            exact = _before(conn, deadline, f"SELECT count(*) FROM {source} WHERE {where}", params)
+            if exact is not None:
+                return exact[0], True
+            return _count_in_runs(conn, f"SELECT count(*) FROM {source} WHERE ({where}) AND {id_column} BETWEEN ? AND ?",
+                                  params, bound, time.monotonic() + _COUNT_SECONDS)
+
+    def browse_tasks(self, ids, task_keys, computed):
+        """The tasks of `ids` in that order: their 0.8 objects (when `task_keys` is true) plus the computed
+        columns named in `computed`."""
+        with self._read() as conn:
+            tasks = load_tasks(conn, ids) if task_keys else [{"id": task_id} for task_id in _existing(conn, ids)]
+            if computed:
+                columns = computed_columns(conn, [task["id"] for task in tasks], computed)
+                for task in tasks:
+                    task.update(columns[task["id"]])
+        return tasks
+
+
+def _source(query, ids_only=False):
+    """(FROM, its task id column, WHERE, parameters) of a query: a search reads the full-text index first, in id
+    order, and only it when nothing else about the tasks is asked (`ids_only` and no filter)."""
+    if not query.search:
+        return "tasks", "tasks.id", query.where, query.params
+    if ids_only and query.filter_where == "1":
+        return "tasks_fts", "tasks_fts.rowid", "tasks_fts MATCH ?", (query.match,)
+    return ("tasks_fts JOIN tasks ON tasks.id = tasks_fts.rowid", "tasks_fts.rowid",
+            f"tasks_fts MATCH ? AND ({query.filter_where})", (query.match, *query.filter_params))
+
+
+def catch_up_search(conn, limit=None):
+    """Inside a write: index the tasks past the search mark (the next `limit` of them when given) and move the
+    mark to the last of them."""
+    mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
+    last = conn.execute("SELECT max(id) FROM (SELECT id FROM tasks WHERE id > ? ORDER BY id LIMIT ?)",
+                        (mark, -1 if limit is None else limit)).fetchone()[0]
+    if last is None:
+        return
+    conn.execute(f"INSERT INTO tasks_fts (rowid, text) SELECT id, {SEARCH_TEXT.format(data='data')} "
+                 "FROM tasks WHERE id > ? AND id <= ?", (mark, last))
+    conn.execute("UPDATE counters SET value = ? WHERE name = 'search_indexed'", (last,))
+
+
+def _before(conn, deadline, sql, params):
+    """The first row of a query, or None when it is not done by `deadline` (time.monotonic())."""
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        return conn.execute(sql, params).fetchone()
+    except sqlite3.OperationalError as error:
+        if "interrupt" not in str(error):
+            raise
+        return None
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+def _count_in_runs(conn, count_between, params, bound, deadline):
+    """(count, exact) summed over runs of _COUNT_RUN ids, stopping past `bound` or at `deadline`."""
+    low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
+    if low is None:
+        return 0, True
+    counted, start = 0, low
+    while start <= high:
+        if counted > bound or time.monotonic() > deadline:
+            return counted, False
+        counted += conn.execute(count_between, (*params, start, start + _COUNT_RUN - 1)).fetchone()[0]
+        start += _COUNT_RUN
+    return counted, True
+
+
+def _existing(conn, ids):
+    found = {row[0] for row in conn.execute("SELECT id FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
+                                            (json.dumps(ids),))}
+    return [task_id for task_id in ids if task_id in found]
+
+
+def computed_columns(conn, ids, names):
+    """{task id: {column: value}} of the computed columns `names` (see COMPUTED_COLUMNS) for these tasks."""
+    listed = json.dumps(ids)
+    rows = conn.execute(
+        f"SELECT id, completions, cancelled, score, completed_at, {AGREEMENT}, "
+        "EXISTS (SELECT 1 FROM drafts WHERE task_id = tasks.id), "
+        "EXISTS (SELECT 1 FROM media_files AS m WHERE m.task_id = tasks.id AND m.missing), "
+        "(SELECT path FROM media_files AS m WHERE m.task_id = tasks.id LIMIT 1) "
+        "FROM tasks WHERE id IN (SELECT value FROM json_each(?))", (listed,)).fetchall()
+    predictions, versions, annotators = {}, {}, {}
+    if {"total_predictions", "predictions_model_versions"} & set(names):
+        for task_id, version in conn.execute(
+                "SELECT task_id, model_version FROM predictions WHERE task_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY id", (listed,)):
+            predictions[task_id] = predictions.get(task_id, 0) + 1
+            if version is not None and version not in versions.setdefault(task_id, []):
+                versions[task_id].append(version)
+    if "annotators" in names:
+        for task_id, body in conn.execute(
+                "SELECT task_id, body FROM completions WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (listed,)):
+            name = annotator_of(json.loads(body))
+            if name not in annotators.setdefault(task_id, []):
+                annotators[task_id].append(name)
+    data = {}
+    if "file_name" in names:
+        data = dict(conn.execute("SELECT id, data FROM tasks WHERE id IN (SELECT value FROM json_each(?))", (listed,)))
+    columns = {}
+    for task_id, completions, cancelled, score, completed_at, agreement, draft, missing, path in rows:
+        values = {
+            "total_annotations": completions,
+            "cancelled_annotations": cancelled,
+            "total_predictions": predictions.get(task_id, 0),
+            "predictions_score": score,
+            "predictions_model_versions": versions.get(task_id, []),
+            "annotators": annotators.get(task_id, []),
+            "agreement": agreement,
+            "completed_at": format_completed_at(completed_at) if completions else None,
+            "has_draft": bool(draft),
+            "media_missing": bool(missing),
+            "file_name": os.path.basename(path) if path else _uploaded_name(data.get(task_id)),
+        }
+        columns[task_id] = {name: values[name] for name in names}
+    return columns
+
+
+def _uploaded_name(data_text):
+    """The name a file was uploaded with, for a task whose data points at an upload; else None."""
+    if data_text is None:
+        return None
+    data = json.loads(data_text)
+    for value in (data.values() if isinstance(data, dict) else ()):
+        if isinstance(value, str) and value.startswith(_UPLOAD_URL):
+            stored = value[len(_UPLOAD_URL):]
+            # Uploads are stored as "<16 hex digits of the sha256>-<name>".
+            prefix, _, name = stored.partition("-")
+            return name if len(prefix) == 16 and name else stored
+    return None
