@@ -71,7 +71,7 @@ export function bulkBar({ context, done, navigate }) {
     bar.hidden = false;
     const wholePage = pageRows.length > 0 && pageRows.every((task) => selection.has(task.id));
     const matchingText = exact ? formatNumber(matching) : `${formatNumber(matching)}+`;
-    bar.replaceChildren(
+    bar.replaceChildren(...[
       h("strong", { class: "selected-count" }, selection.everything ? `All ${matchingText} matching tasks selected` : `${plural(count, "task")} selected`),
       !selection.everything && wholePage && matching > pageRows.length
         ? h("button", { type: "button", class: "link", onclick: () => { selection.selectAllMatching(); done(false); } },
@@ -81,7 +81,7 @@ export function bulkBar({ context, done, navigate }) {
       h("span", { class: "spacer" }),
       h("button", { type: "button", class: "primary", onclick: () => labelThese(context(), navigate) }, "Label these"),
       h("button", { type: "button", onclick: () => exportSelection(context()) }, "Export…"),
-      actionsMenu(count));
+      actionsMenu(count)].filter(Boolean));
   }
 
   function actionsMenu(count) {

@@ -48,7 +48,7 @@ export function fieldsFor(columns) {
 export function tableColumns(names, { selectCell, selectAllBox, deleteTask }) {
   const columns = names.map((name) => {
     if (name === "id") {
-      return { title: "ID", className: "num nowrap", sort: sortOf("id"), lead: selectAllBox,
+      return { title: "ID", className: "nowrap", sort: sortOf("id"), lead: selectAllBox,
         cell: (task) => h("span", { class: "id-cell" }, selectCell(task),
           h("a", { href: `/label/${task.id}`, "aria-label": `Open task ${task.id}` }, String(task.id))) };
     }

@@ -6,9 +6,9 @@ import { confirmDialog, showDialog } from "../ui/dialog.js";
 import { h } from "../ui/dom.js";
 import { toast } from "../ui/toast.js";
 
-// `current()` gives {viewId, query} of the page; `open(view|null)` shows a view (null: all tasks);
-// `label(view)` opens the Label page on it.
-export function viewTabs({ current, open, label }) {
+// `current()` gives {viewId, query} of the page; `changed(view)` whether the page differs from the view;
+// `open(view|null)` shows a view (null: all tasks); `label(view)` opens the Label page on it.
+export function viewTabs({ current, changed, open, label }) {
   let views = [];
   let unavailable = null;
   const element = h("nav", { class: "view-tabs", "aria-label": "Saved views" });
@@ -30,16 +30,15 @@ export function viewTabs({ current, open, label }) {
   }
 
   function draw() {
-    const { viewId, query } = current();
-    const open_ = find(viewId);
-    const changed = open_ && JSON.stringify(open_.query) !== JSON.stringify(query);
+    const open_ = find(current().viewId);
+    const modified = open_ && changed(open_);
     const tab = (text, view) => h("button", { type: "button", class: "tab", "aria-pressed": String((view?.id ?? null) === (open_?.id ?? null)),
       onclick: () => open(view) }, text);
     element.replaceChildren(
       h("div", { class: "tabs" }, tab("All tasks", null), views.map((view) => tab(view.title, view))),
       h("div", { class: "tab-actions" },
         unavailable ? h("span", { class: "hint" }, unavailable) : [
-          open_ && changed ? h("button", { type: "button", class: "primary", onclick: () => saveChanges(open_) }, "Save changes") : null,
+          modified ? h("button", { type: "button", class: "primary", onclick: () => saveChanges(open_) }, "Save changes") : null,
           h("button", { type: "button", onclick: saveAsNew }, "Save as view…"),
           open_ ? h("button", { type: "button", onclick: () => label(open_) }, "Label") : null,
           open_ ? h("button", { type: "button", onclick: () => rename(open_) }, "Rename…") : null,

@@ -46,19 +46,27 @@ export async function mount(root, shell) {
     { key: REVIEW, label: "Disagreement", hint: "Tasks whose annotators disagree, least agreement first (the review queue)" }]
     .map((preset) => h("button", { type: "button", title: preset.hint, dataset: { preset: preset.key },
       disabled: !queryable && preset.key !== "all" && preset.key !== REVIEW, onclick: () => choosePreset(preset.key) }, preset.label));
-  const tabs = viewTabs({ current: () => ({ viewId: state.view, query: viewQuery(state) }), open: openView, label: labelView });
+  const tabs = viewTabs({
+    current: () => ({ viewId: state.view, query: viewQuery(state) }),
+    changed: (view) => JSON.stringify(viewQuery({ ...state, ...queryState(view.query, savedColumns, state.size) })) !== JSON.stringify(viewQuery(state)),
+    open: openView,
+    label: labelView,
+  });
   const bulk = bulkBar({
     context: () => ({ selection, matching: shown.count ?? shown.rows.length, exact: shown.exact, query: apiQuery(state),
       pageRows: shown.rows, title: tabs.find(state.view)?.title ?? "Filtered tasks" }),
-    done: (changed) => (changed ? tasksChanged() : render()),
+    done: (changed) => {
+      render(); // the cleared selection shows at once, not when the reload answers
+      if (changed) tasksChanged();
+    },
     navigate: shell.navigate,
   });
   const deleteAllButton = h("button", { type: "button", class: "danger", onclick: deleteAll }, "Delete all tasks");
 
   root.replaceChildren(
     pageHeading("Tasks", h("span", { class: "spacer" }), h("a", { class: "button", href: "/import" }, "Import"), deleteAllButton),
-    queryable ? null : h("div", { class: "notice warning", role: "status" },
-      "This server has no task query API (GET /api/tasks/count): filters, search and bulk actions are off."),
+    ...(queryable ? [] : [h("div", { class: "notice warning", role: "status" },
+      "This server has no task query API (GET /api/tasks/count): filters, search and bulk actions are off.")]),
     tabs.element,
     h("div", { class: "toolbar" },
       h("div", { class: "segmented", role: "group", "aria-label": "Quick filters" }, presetButtons),

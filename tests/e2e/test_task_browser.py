@@ -263,6 +263,7 @@ def test_bulk_predictions_ground_truth_and_export_of_the_selection(page, api):
     page.get_by_text("Actions", exact=True).click()
     page.get_by_role("button", name="Mark ground truth", exact=True).click()
     expect(page.get_by_text("Marked the ground truth of 2 tasks")).to_be_visible()
+    expect(page.locator(".bulk-bar")).to_be_hidden()
     assert api.get(f"/api/tasks/{ids[0]}").json["completions"][0]["ground_truth"] is True
 
     page.get_by_label(f"Select task {ids[0]}", exact=True).check()
