@@ -51,7 +51,9 @@ export class Selection {
   // The `selection` of POST /api/tasks/bulk for the page's query {filter, search}.
   body(query) {
     if (!this.everything) return { ids: [...this.ids] };
-    return { filter: query.filter, search: query.search, exclude: [...this.ids] };
+    const body = { filter: query.filter, exclude: [...this.ids] };
+    if (query.search) body.search = query.search;
+    return body;
   }
 }
 

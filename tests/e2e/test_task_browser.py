@@ -341,6 +341,15 @@ def test_saved_view_is_reopened_after_a_server_restart(page, tmp_path):
         expect(tabs.get_by_role("button", name="Save changes")).to_have_count(0)
         assert second.client.get("/api/views").json[0]["query"]["order"] == "id"
 
+        tabs.get_by_role("button", name="Label", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/label\?query="))
+        assert url_query(page)["title"] == ["Forum"]
+        queue = parse_qs(url_query(page)["query"][0])
+        assert json.loads(queue["filter"][0])["items"] == [{"field": "data.source", "op": "equal", "value": "forum"}]
+        assert queue["order"] == ["id"]
+        page.go_back()
+        expect(tabs.get_by_role("button", name="Forum", exact=True)).to_have_attribute("aria-pressed", "true")
+
         tabs.get_by_role("button", name="Delete view").click()
         dialog = page.get_by_role("dialog")
         expect(dialog).to_contain_text("Delete the view “Forum”?")
