@@ -97,6 +97,7 @@ export async function mount(root, shell) {
     searchInput.value = state.search;
     const count = state.filter.items.length;
     filtersToggle.textContent = count ? `Filters (${count})` : "Filters";
+    filtersToggle.disabled = !queryable || state.review; // the review queue has its own order and no filters
     for (const button of presetButtons) {
       const preset = PRESETS.find((entry) => entry.key === button.dataset.preset);
       const pressed = state.review ? button.dataset.preset === REVIEW : Boolean(preset && !state.search && sameFilter(preset.filter, state.filter));
@@ -251,7 +252,13 @@ export async function mount(root, shell) {
     update();
   }
 
-  tabs.load();
+  // A view deleted since its URL was made leaves the page on its query, as unsaved changes.
+  tabs.load().then(() => {
+    if (state.view === null || tabs.find(state.view) || !shell.isCurrent()) return;
+    state.view = null;
+    shell.setUrl(urlOf(state, savedColumns), { replace: true });
+    tabs.draw();
+  });
   await update();
   return () => { loads += 1; };
 }
