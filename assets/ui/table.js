@@ -2,12 +2,13 @@
 
 import { formatNumber, h } from "./dom.js";
 
-// columns: [{title, cell(row) → node or text, className?, sort?: {ascending, descending}}];
-// `order` is the current sort key and `onSort(key)` is called with the key a header asks for.
-export function dataTable({ caption, columns, rows, order = null, onSort = null, empty = "Nothing to show" }) {
+// columns: [{title, cell(row) → node or text, className?, sort?: {ascending, descending}, lead?: node before
+// the title in the header}]; `order` is the current sort key and `onSort(key)` is called with the key a
+// header asks for; `rowClass(row)` may name a class for a row.
+export function dataTable({ caption, columns, rows, order = null, onSort = null, empty = "Nothing to show", rowClass = null }) {
   const head = h("tr", {}, columns.map((column) => headerCell(column, order, onSort)));
   const body = rows.length
-    ? rows.map((row) => h("tr", {}, columns.map((column) => h("td", { class: column.className }, column.cell(row)))))
+    ? rows.map((row) => h("tr", { class: rowClass?.(row) }, columns.map((column) => h("td", { class: column.className }, column.cell(row)))))
     : [h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, empty))];
   return h("table", { class: "data-table" },
     caption ? h("caption", { class: "visually-hidden" }, caption) : null,
@@ -17,11 +18,12 @@ export function dataTable({ caption, columns, rows, order = null, onSort = null,
 
 function headerCell(column, order, onSort) {
   const { sort } = column;
-  if (!sort || !onSort) return h("th", { scope: "col", class: column.className }, column.title);
+  if (!sort || !onSort) return h("th", { scope: "col", class: column.className }, column.lead, column.title);
   const direction = order === sort.ascending ? "ascending" : order === sort.descending ? "descending" : null;
   const next = direction === "ascending" ? sort.descending : sort.ascending;
   const arrow = direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : "";
   return h("th", { scope: "col", class: column.className, "aria-sort": direction ?? "none" },
+    column.lead,
     h("button", { type: "button", class: "sort", onclick: () => onSort(next), title: `Sort by ${column.title}`,
       dataset: { focusKey: `sort-${column.title}` } },
       column.title, h("span", { "aria-hidden": "true" }, arrow)));

@@ -410,6 +410,20 @@ def test_screenshots(page, api):
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
             assert (SCREENSHOTS / f"{name}.png").stat().st_size < 200_000
+        # The task browser at work: a saved view open, a filter built, two rows ticked.
+        negative = {"conjunction": "and", "items": [{"field": "completions.sentiment", "op": "has", "value": "Negative"}]}
+        view = api.post("/api/views", json={"title": "Negative reviews", "query": {
+            "filter": negative, "search": "", "order": "-id", "columns": ["id", "data.text", "total_annotations", "annotators", "completed_at"],
+            "page_size": 10}}).json
+        api.post("/api/views", json={"title": "To review", "query": {"filter": {"conjunction": "and", "items": [
+            {"field": "disagreement", "op": "equal", "value": True}]}, "search": "", "order": "id", "columns": None, "page_size": 20}})
+        page.goto(page.base_url + "/tasks")
+        page.get_by_role("navigation", name="Saved views").get_by_role("button", name="Negative reviews").click()
+        for row in page.locator("table.data-table tbody tr .row-select").all()[:2]:
+            row.check()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SCREENSHOTS / "task-browser.png"))
+        assert (SCREENSHOTS / "task-browser.png").stat().st_size < 200_000
 
 
 def test_javascript_urls_in_task_data_run_nothing(browser, app_server, api):
