@@ -412,9 +412,9 @@ def test_screenshots(page, api):
             assert (SCREENSHOTS / f"{name}.png").stat().st_size < 200_000
         # The task browser at work: a saved view open, a filter built, two rows ticked.
         negative = {"conjunction": "and", "items": [{"field": "completions.sentiment", "op": "has", "value": "Negative"}]}
-        view = api.post("/api/views", json={"title": "Negative reviews", "query": {
+        api.post("/api/views", json={"title": "Negative reviews", "query": {
             "filter": negative, "search": "", "order": "-id", "columns": ["id", "data.text", "total_annotations", "annotators", "completed_at"],
-            "page_size": 10}}).json
+            "page_size": 10}})
         api.post("/api/views", json={"title": "To review", "query": {"filter": {"conjunction": "and", "items": [
             {"field": "disagreement", "op": "equal", "value": True}]}, "search": "", "order": "id", "columns": None, "page_size": 20}})
         page.goto(page.base_url + "/tasks")
