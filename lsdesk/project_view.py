@@ -79,6 +79,7 @@ def serialize(store):
         "label_config_line": config.line if config else "",
         "instruction": project_settings["instruction"],
         "sampling": project_settings["sampling"],
+        "show_skip": project_settings["show_skip"],
         "can_manage_tasks": True,
         "can_manage_completions": True,
         "can_delete_tasks": True,

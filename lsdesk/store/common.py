@@ -16,6 +16,13 @@ def completion_state(body, was_cancelled):
     return hashlib.sha256(f"{int(was_cancelled)}:{body}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def data_hash_of(data_text):
+    """A task's content hash: 64 bits of BLAKE2b over its stored data text, as a signed SQLite integer.
+    Equal hashes are only a hint; a duplicate is a task whose data text is also equal."""
+    digest = hashlib.blake2b(data_text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def now():
     return int(time.time())
 

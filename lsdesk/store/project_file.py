@@ -52,6 +52,7 @@ SETTINGS_DEFAULTS = {
     "instruction": "",
     "sampling": defaults.DEFAULT_SAMPLING,
     "allow_delete_completions": True,
+    "show_skip": True,
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from lsdesk.errors import LsdeskError
+from lsdesk.store.common import data_hash_of
 
 # Tasks keep counters of their completions so that "next", the task orders and the
 # project counts are index look-ups, never scans. The partial indexes hold only the rows
@@ -190,7 +191,15 @@ ALTER TABLE completions ADD COLUMN earlier TEXT;
 CREATE INDEX tasks_labeled ON tasks (id) WHERE completions > cancelled;
 """
 
-MIGRATIONS = (_V1, _V2, _V3, _V4)
+# Version 5 (issue 15): each task's content hash (data_hash_of its stored data text), so an import can find
+# data that is already there by one index look-up; a file from version 4 gets its hashes here.
+_V5 = """
+ALTER TABLE tasks ADD COLUMN data_hash INTEGER;
+UPDATE tasks SET data_hash = data_hash_of(data);
+CREATE INDEX tasks_by_data_hash ON tasks (data_hash);
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -228,6 +237,7 @@ def migrate(path, conn, target=SCHEMA_VERSION):
     if version >= target:
         return None
     backup = None
+    register_functions(conn)
     if version > 0:
         backup = Path(f"{path}.v{version}.backup")
         _backup_to(conn, backup)
@@ -242,6 +252,11 @@ def migrate(path, conn, target=SCHEMA_VERSION):
                 conn.execute("ROLLBACK")
             raise ProjectFileError(f"{path} could not be upgraded to version {number}: {error}") from None
     return backup
+
+
+def register_functions(conn):
+    """The Python functions the migrations' SQL calls."""
+    conn.create_function("data_hash_of", 1, data_hash_of, deterministic=True)
 
 
 def _backup_to(conn, backup):

@@ -9,9 +9,10 @@ from collections import Counter
 from contextlib import contextmanager
 
 from lsdesk import settings as defaults
+from lsdesk.errors import LsdeskError
 from lsdesk.store.bookkeeping import (add_key_sets, common_data_keys, delete_completions_of, key_set, refresh_task,
                                       save_tally, stored_result_schema, tally_labels)
-from lsdesk.store.common import bump, compact_json, insert_prediction_rows, mean_score, now, prediction_row
+from lsdesk.store.common import bump, compact_json, data_hash_of, insert_prediction_rows, mean_score, now, prediction_row
 from lsdesk.store.completions import completion_row, insert_completion_rows
 from lsdesk.store.folders import record_source_file
 from lsdesk.store.review import all_completions_deleted, completions_added_between, completions_changed
@@ -123,11 +124,13 @@ class TaskStore:
 
     # -- writing tasks -----------------------------------------------------------------
 
-    def import_tasks(self, tasks):
+    def import_tasks(self, tasks, duplicates="import"):
         """Store validated tasks ({"data", "meta", "completions", "predictions"}) in one transaction.
 
         `tasks` may be a generator; if it raises, nothing is stored. Each task row is written
         with its completion counters already known, so nothing is updated afterwards.
+        `duplicates`: "import" stores every task; "skip" leaves out a task whose data equals an existing
+        task's or an earlier one's of this import; "ask" raises DuplicatesFound (storing nothing) if any does.
         """
         started = now()
         encode = compact_json
@@ -137,12 +140,17 @@ class TaskStore:
             rows, completion_rows, prediction_rows = [], [], []
             key_sets, tally = Counter(), Counter()
             labeled = completion_count = prediction_count = 0
-            for task in tasks:
+            found = _Duplicates(conn, first_id) if duplicates != "import" else None
+            for item, task in enumerate(tasks):
+                data, meta = task["data"], task.get("meta")
+                data_text = encode(data)
+                data_hash = data_hash_of(data_text)
+                if found is not None and found.seen(item, data_hash, data_text, task_id):
+                    continue
                 if "upload" in task:
                     _store_upload(conn, task["upload"], started)
                 if "source_file" in task:
                     record_source_file(conn, task_id, task["source_file"])
-                data, meta = task["data"], task.get("meta")
                 key_sets[tuple(data) if type(data) is dict else ()] += 1
                 completions, cancelled, completed_at, score = 0, 0, None, None
                 if task.get("completions"):
@@ -160,12 +168,16 @@ class TaskStore:
                     prediction_rows += added
                     prediction_count += len(added)
                     score = mean_score(row[3] for row in added)
-                rows.append((task_id, encode(data), None if meta is None else encode(meta), started,
-                             completions, cancelled, completed_at, score))
+                rows.append((task_id, data_text, None if meta is None else encode(meta), started,
+                             completions, cancelled, completed_at, score, data_hash))
                 task_id += 1
                 if len(rows) >= defaults.IMPORT_BATCH:
                     _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+                    if found is not None:
+                        found.flushed()
             _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+            if found is not None and duplicates == "ask" and found.count:
+                raise DuplicatesFound(found.count, found.items, found.examples)
             task_count = task_id - first_id
             add_key_sets(conn, key_sets)
             save_tally(conn, tally)
@@ -179,6 +191,7 @@ class TaskStore:
             "prediction_count": prediction_count,
             "first_id": first_id,
             "last_id": task_id - 1,
+            "skipped_duplicates": found.count if found is not None else 0,
         }
 
     def upload(self, name):
@@ -202,10 +215,11 @@ class TaskStore:
             if old is None:
                 return None
             add_key_sets(conn, Counter({key_set(json.loads(old[0])): -1, key_set(task["data"]): 1}))
+            data_text = compact_json(task["data"])
             conn.execute(
-                "UPDATE tasks SET data = ?, meta = ?, updated_at = ? WHERE id = ?",
-                (compact_json(task["data"]), None if task.get("meta") is None else compact_json(task["meta"]),
-                 stamp, task_id))
+                "UPDATE tasks SET data = ?, meta = ?, updated_at = ?, data_hash = ? WHERE id = ?",
+                (data_text, None if task.get("meta") is None else compact_json(task["meta"]),
+                 stamp, data_hash_of(data_text), task_id))
             if "completions" in task:
                 was_labeled = delete_completions_of(conn, task_id)
                 tally = Counter()
@@ -306,12 +320,73 @@ def _store_upload(conn, upload, stamp):
 
 
 def _task_insert(uuid_prefix):
-    """INSERT for rows (id, data, meta, timestamp, completions, cancelled, completed_at, score);
+    """INSERT for rows (id, data, meta, timestamp, completions, cancelled, completed_at, score, data_hash);
     SQLite formats each uuid from the prefix and the id."""
     return (
         "INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
-        f"completed_at, score) VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)"
+        f"completed_at, score, data_hash) VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4, ?5, ?6, "
+        "?7, ?8, ?9)"
     )
+
+
+class DuplicatesFound(LsdeskError):
+    """An import asked about duplicates, and some of its tasks have data that is already there."""
+
+    status = 409
+
+    def __init__(self, count, items, examples):
+        super().__init__(f"{count} of the {items} tasks to import have data equal to an existing task's or an "
+                         "earlier one's of this import: import them anyway (duplicates=import) or skip them "
+                         "(duplicates=skip)")
+        self.count, self.items, self.examples = count, items, examples
+
+    def body(self):
+        return {"error": self.message, **super().body(), "duplicates": self.count, "task_count": self.items,
+                "examples": self.examples}
+
+
+class _Duplicates:
+    """What an import found already there: tasks stored before it (by the data_hash index, then equal data
+    text) and earlier tasks of the import itself (the batch not yet written is looked up in a dict)."""
+
+    MAX_EXAMPLES = 5
+
+    def __init__(self, conn, first_id):
+        self._conn, self._first_id = conn, first_id
+        self._unwritten = {}  # data text -> task id, for the batch not yet written
+        self._skipped = []  # item numbers left out, in order
+        self.count = self.items = 0
+        self.examples = []
+
+    def seen(self, item, data_hash, data_text, task_id):
+        """Whether the item's data is already there (then it is counted and left out), else remember it."""
+        self.items = item + 1
+        same = self._unwritten.get(data_text)
+        if same is None:
+            row = self._conn.execute("SELECT id FROM tasks WHERE data_hash = ? AND data = ? LIMIT 1",
+                                     (data_hash, data_text)).fetchone()
+            same = row and row[0]
+        if same is None:
+            self._unwritten[data_text] = task_id
+            return False
+        self.count += 1
+        if len(self.examples) < self.MAX_EXAMPLES:
+            self.examples.append({"item": item, "task_id": same} if same < self._first_id
+                                 else {"item": item, "same_as_item": self._item_of(same)})
+        self._skipped.append(item)
+        return True
+
+    def flushed(self):
+        self._unwritten.clear()
+
+    def _item_of(self, task_id):
+        """The item number of a task this import stored: ids run on over the items left out."""
+        item = task_id - self._first_id
+        for skipped in self._skipped:
+            if skipped > item:
+                break
+            item += 1
+        return item
 
 
 def _flush_import(conn, insert, rows, completion_rows, prediction_rows):
