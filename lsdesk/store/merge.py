@@ -285,7 +285,8 @@ def _copy_tasks_and_predictions(conn):
     conn.execute(
         "INSERT INTO main.tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
         "completed_at, score, data_hash) SELECT m.id, bt.uuid, bt.data, bt.meta, bt.created_at, bt.updated_at, 0, 0, "
-        "NULL, bt.score, bt.data_hash FROM temp.task_map AS m JOIN b.tasks AS bt ON bt.id = m.b_id WHERE m.added ORDER BY m.id")
+        "NULL, bt.score, bt.data_hash FROM temp.task_map AS m JOIN b.tasks AS bt ON bt.id = m.b_id WHERE m.added "
+        "ORDER BY m.id")
     conn.execute("CREATE TEMP TABLE a_predictions (uuid TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute("INSERT OR IGNORE INTO temp.a_predictions SELECT uuid FROM main.predictions")
     first_new = _next_id(conn, "predictions")
