@@ -38,7 +38,7 @@ export async function mount(root, shell) {
     h("form", { class: "panel settings-form", onsubmit: save, "aria-labelledby": "settings-heading" },
       h("h2", { id: "settings-heading" }, "Project"),
       field("settings-title", "Title", title),
-      field("settings-description", "Description", description, "Shown to you in the projects list and exports; labelers don't see it."),
+      field("settings-description", "Description", description, "A note for whoever opens this project; the Label page does not show it."),
       field("settings-instruction", "Labeling instructions", instruction,
         "Shown above the task on the Label page, folded away on request (as Label Studio's expert instructions). HTML is allowed."),
       field("settings-sampling", "Which task comes next", sampling, "The Label page's order when no filter or view picks the tasks."),
@@ -75,7 +75,7 @@ function fileSection(project) {
       toast(error.message, "error");
     }
   }
-  return h("section", { class: "panel", "aria-labelledby": "file-heading" },
+  return h("section", { class: "panel settings-file", "aria-labelledby": "file-heading" },
     h("h2", { id: "file-heading" }, "Project file"),
     h("p", {}, "Everything of this project (config, tasks, completions, uploads) is in one file:"),
     h("p", { class: "path", id: "settings-path" }, project.path),

@@ -148,6 +148,7 @@ def test_duplicates_are_imported_anyway_when_the_user_says_so(page, api):
 
 @pytest.mark.skipif(not os.environ.get("LSDESK_SCREENSHOTS"), reason="set LSDESK_SCREENSHOTS=1 to write docs/screenshots")
 def test_screenshots_of_settings_and_the_import_mapping(page, api):
+    api.patch("/api/settings", json={"annotator": "Ann"})
     api.post("/api/project", json={"desc": "Product reviews"})
     set_config(api)
     api.patch("/api/project", json={
@@ -157,7 +158,7 @@ def test_screenshots_of_settings_and_the_import_mapping(page, api):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     open_page(page, "/settings")
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(SCREENSHOTS / "settings.png"))
+    page.screenshot(path=str(SCREENSHOTS / "settings.png"), full_page=True)
     open_page(page, "/import")
     page.get_by_label("Files to import").set_input_files([
         {"name": "reviews.csv", "mimeType": "text/csv", "buffer": b"sentence,stars\nThe battery died after two days.,1\n"}])
