@@ -109,6 +109,23 @@ def test_unknown_duplicates_value_is_a_400_naming_the_choices(text_api):
     assert answer.json["detail"] == "duplicates must be one of import, skip, ask, got 'maybe'"
 
 
+def test_the_hash_index_is_made_by_the_first_import_that_looks_for_duplicates(text_api):
+    path = text_api.get("/api/project").json["path"]
+
+    def indexed():
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'tasks_by_data_hash'").fetchone()[0]
+
+    text_api.post("/api/project/import", json=[{"text": "a"}])
+    assert indexed() == 0
+    text_api.post("/api/project/import?duplicates=skip", json=[{"text": "b"}])
+    assert indexed() == 1
+    # Kept by every import from then on.
+    text_api.post("/api/project/import", json=[{"text": "c"}])
+    again = text_api.post("/api/project/import?duplicates=skip", json=[{"text": "a"}, {"text": "c"}, {"text": "d"}])
+    assert (again.json["task_count"], again.json["skipped_duplicates"]) == (1, 2)
+
+
 def test_a_version_4_file_gets_its_hashes_when_it_migrates(tmp_path):
     path = tmp_path / "old.lsdesk"
     shutil.copy(FIXTURES / "v4.lsdesk", path)

@@ -1,6 +1,7 @@
 """Duplicates on import: tasks whose data is already in the project, found by the tasks' content hash."""
 
 from lsdesk.errors import LsdeskError
+from lsdesk.store.schema import DATA_HASH_INDEX
 
 
 class DuplicatesFound(LsdeskError):
@@ -26,6 +27,7 @@ class DuplicateFinder:
     MAX_EXAMPLES = 5
 
     def __init__(self, conn, first_id):
+        conn.execute(DATA_HASH_INDEX)
         self._conn, self._first_id = conn, first_id
         self._unwritten = {}  # data text -> task id, for the batch not yet written
         self._skipped = []  # item numbers left out, in order
