@@ -21,6 +21,7 @@ const ROUTES = [
   { pattern: /^\/export$/, name: "Export", module: "./pages/export.js" },
   { pattern: /^\/stats$/, name: "Stats", module: "./pages/stats.js" },
   { pattern: /^\/models$/, name: "Models", module: "./pages/models.js" },
+  { pattern: /^\/settings$/, name: "Settings", module: "./pages/settings.js" },
 ];
 
 const main = document.getElementById("main");

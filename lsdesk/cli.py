@@ -14,7 +14,7 @@ from lsdesk.desktop import launch
 from lsdesk.desktop.install import install_desktop, uninstall_desktop
 from lsdesk.errors import LsdeskError
 from lsdesk.exporter import export_stream, write_export
-from lsdesk.importer import import_files
+from lsdesk.importer import DUPLICATES, import_files
 from lsdesk.progress import CountingReader, Progress
 from lsdesk.project_view import current_config
 from lsdesk.server import make_server
@@ -40,6 +40,9 @@ def main(argv=None):
     serve.add_argument("--project", help="project file to open (default: the last one used)")
     importing = commands.add_parser("import", help="import task files into a project")
     importing.add_argument("files", nargs="+", metavar="FILE")
+    importing.add_argument("--duplicates", choices=DUPLICATES, default="import",
+                           help="tasks whose data is already in the project: import them (default), skip them, "
+                                "or ask (import nothing and say how many there are)")
     exporting = commands.add_parser("export", help="export a project's completions")
     exporting.add_argument("--format", required=True, help="JSON, JSON_MIN, CSV, TSV, CONLL2003, COCO, VOC, ...")
     exporting.add_argument("-o", "--output", help="file to write (default: the export's own name)")
@@ -120,7 +123,7 @@ def run_import(args):
         done_before += path.stat().st_size
         files.append((path.name, reader))
     try:
-        summary = import_files(store, files, current_config(store))
+        summary = import_files(store, files, current_config(store), duplicates=args.duplicates)
     except LsdeskError as error:
         progress.close()
         _print_error(error, "nothing was imported: ")
@@ -129,7 +132,8 @@ def run_import(args):
         workspace.close()
     progress.close()
     print(f"imported {summary['task_count']:,} tasks ({summary['completion_count']:,} completions, "
-          f"{summary['prediction_count']:,} predictions) into {store.path} in {summary['duration']:.1f} s")
+          f"{summary['prediction_count']:,} predictions) into {store.path} in {summary['duration']:.1f} s"
+          + (f"; skipped {summary['skipped_duplicates']:,} duplicates" if summary.get("skipped_duplicates") else ""))
     return 0
 
 

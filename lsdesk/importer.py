@@ -62,14 +62,21 @@ def upload_of(media):
 
 class ImportRejected(LsdeskError):
     """Some items were invalid: `errors` lists them (0.8's "Error at item N: ..." strings), which are
-    the 400's whole body, as in 0.8."""
+    the 400's whole body, as in 0.8. `missing_keys` says, for each file and key the config reads that
+    its items lack, which keys they have instead: what a page needs to offer mapping one to the other."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, missing_keys=()):
         super().__init__(f"{len(errors)} invalid items", details=errors)
         self.errors = errors
+        self.missing_keys = list(missing_keys)
 
     def body(self):
         return self.errors
+
+    def explained_body(self):
+        """The body of an import that asked for explain=1: the same lines under "errors", and missing_keys."""
+        return {"detail": f"{len(self.errors)} invalid items: {self.errors[0]}", "status": self.status,
+                "errors": self.errors, "missing_keys": self.missing_keys}
 
 
 def valid_tasks(items, config, unreadable=None, place=None):
@@ -81,6 +88,7 @@ def valid_tasks(items, config, unreadable=None, place=None):
     """
     validate = make_task_validator(config)
     errors = []
+    missing_keys = {}
     index = -1
     for index, item in enumerate(items):
         upload = None
@@ -97,6 +105,8 @@ def valid_tasks(items, config, unreadable=None, place=None):
                 task["upload"] = upload
         except TaskInvalid as error:
             errors.append(item_error(index, item, _explained(error, place, config)))
+            if isinstance(error, MissingDataKey):
+                _note_missing_key(missing_keys, error, index, place, config)
             if len(errors) == defaults.MAX_IMPORT_ERRORS:
                 errors[-1] = "..."
                 break
@@ -104,9 +114,22 @@ def valid_tasks(items, config, unreadable=None, place=None):
         if not errors:
             yield task
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, missing_keys.values())
     if index < 0:
         raise ImportRejected(["No tasks found: the import holds no items"])
+
+
+_MAX_MISSING_KEYS = 10
+
+
+def _note_missing_key(missing_keys, error, index, place, config):
+    """Keep the first item of each file that lacks a key the config reads, with the keys it has instead."""
+    file = place.file if place and place.file != REQUEST_BODY else None
+    if len(missing_keys) < _MAX_MISSING_KEYS and (file, error.key) not in missing_keys:
+        missing_keys[file, error.key] = {
+            "file": file, "item": index, "row": place.number if place else index + 1, "key": error.key,
+            "tags": error.tags.split("/"), "expected": config.data_keys if config else [error.key],
+            "present": error.keys}
 
 
 def _explained(error, place, config):
@@ -130,12 +153,13 @@ def media_problem(media):
     return check_media(media.name, len(data), lambda start, length: data[start:start + length]).problem
 
 
-def import_items(store, items, config, formats, place=None):
+def import_items(store, items, config, formats, place=None, duplicates="import"):
     """Store `items` (any iterable) in one transaction; returns 0.8's import summary, with
-    `unreadable_files` when images were truncated or unreadable."""
+    `unreadable_files` when images were truncated or unreadable, and `skipped_duplicates` unless
+    `duplicates` is "import" (see ProjectStore.import_tasks)."""
     started = time.perf_counter()
     unreadable = []
-    stored = store.import_tasks(valid_tasks(items, config, unreadable, place))
+    stored = store.import_tasks(valid_tasks(items, config, unreadable, place), duplicates)
     new_ids = range(stored["first_id"], stored["last_id"] + 1)
     summary = {
         "task_count": stored["task_count"],
@@ -149,6 +173,8 @@ def import_items(store, items, config, formats, place=None):
         summary["new_task_ids"] = list(new_ids)
     if unreadable:
         summary["unreadable_files"] = unreadable
+    if duplicates != "import":
+        summary["skipped_duplicates"] = stored["skipped_duplicates"]
     return summary
 
 
@@ -178,11 +204,15 @@ def _with_keys_mapped(items, key_map):
         yield item
 
 
-def import_files(store, files, config, key_map=None):
+DUPLICATES = ("import", "skip", "ask")
+
+
+def import_files(store, files, config, key_map=None, duplicates="import"):
     """Import (name, binary stream) files as one all-or-nothing transaction; returns the summary.
 
-    `key_map` ({file key: config key}) renames every item's data keys first.
-    Raises FileDoesNotFit, ImportParseError (a broken file) or ImportRejected (invalid items).
+    `key_map` ({file key: config key}) renames every item's data keys first; `duplicates` is one of DUPLICATES.
+    Raises FileDoesNotFit, ImportParseError (a broken file), ImportRejected (invalid items) or
+    DuplicatesFound (duplicates="ask" and some tasks' data is already there).
     """
     for name, _stream in files:
         if kind_of(name) in _SINGLE_KEY_KINDS and config is not None and len(config.data_keys) > 1:
@@ -196,7 +226,7 @@ def import_files(store, files, config, key_map=None):
                                           for name, stream in files)
     if key_map:
         items = _with_keys_mapped(items, key_map)
-    return import_items(store, items, config, counted, place)
+    return import_items(store, items, config, counted, place, duplicates)
 
 
 def takes_series_files(config):

@@ -80,6 +80,7 @@ def serialize(store):
         "instruction": project_settings["instruction"],
         "sampling": project_settings["sampling"],
         "task_columns": project_settings["task_columns"],
+        "show_skip": project_settings["show_skip"],
         "can_manage_tasks": True,
         "can_manage_completions": True,
         "can_delete_tasks": True,

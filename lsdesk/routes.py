@@ -15,6 +15,8 @@ ROUTES = (
     ("GET", "/api/project", project.get_project),
     ("POST", "/api/project", project.create_project),
     ("PATCH", "/api/project", project.patch_project),
+    ("DELETE", "/api/project", project.delete_project),
+    ("GET", "/api/projects/1/expert_instruction", project.expert_instruction),
     ("POST", "/api/project/config", project.post_config),
     ("POST", "/api/validate-config", helpers.validate_config),
     ("POST", "/api/project/import", imports.import_tasks),

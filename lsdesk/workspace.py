@@ -129,6 +129,33 @@ class Workspace:
             self._remember(path)
             return store
 
+    def delete_project(self, path):
+        """Close a project file and delete it with its -wal and -shm, and forget it. When it was the active
+        one, the most recently opened other project becomes active (or none: active() makes a new one).
+        Returns the active project's path, or None."""
+        path = _resolved(path)
+        with self._lock:
+            store = self._open.pop(path, None)
+            if store is not None:
+                store.close()
+            for leftover in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+
+            def forget(state):
+                state["opened"] = [p for p in state["opened"] if p != str(path)]
+                state.get("last_opened", {}).pop(str(path), None)
+                if state["active"] == str(path):
+                    state["active"] = self._most_recent(state)
+
+            self._change_state(forget)
+            return Path(self._state["active"]) if self._state["active"] else None
+
+    def _most_recent(self, state):
+        """The known project file opened last (never-opened ones last), as a string, or None."""
+        paths = self.project_paths()
+        opened = state.get("last_opened", {})
+        return str(max(paths, key=lambda p: opened.get(str(p), 0))) if paths else None
+
     def _remember(self, path):
         def change(state):
             state["active"] = str(path)

@@ -28,6 +28,19 @@ def test_import_then_export_json(tmp_path):
     assert [row["text"] for row in json.loads(out.read_text())] == ["hello", "world"]
 
 
+def test_import_skips_or_asks_about_duplicates_like_the_api(tmp_path):
+    data = tmp_path / "tasks.csv"
+    data.write_text("text\nhello\nworld\nhello\n")
+    workspace = str(tmp_path / "ws")
+    assert lsdesk("import", str(data), "--data-dir", workspace).returncode == 0
+    asked = lsdesk("import", str(data), "--duplicates", "ask", "--data-dir", workspace)
+    assert asked.returncode == 1
+    assert "nothing was imported: 3 of the 3 tasks to import have data equal to" in asked.stderr
+    skipped = lsdesk("import", str(data), "--duplicates", "skip", "--data-dir", workspace)
+    assert skipped.returncode == 0, skipped.stderr
+    assert "imported 0 tasks" in skipped.stdout and "; skipped 3 duplicates" in skipped.stdout
+
+
 def test_broken_file_imports_nothing_and_says_where(tmp_path):
     good, bad = tmp_path / "good.txt", tmp_path / "bad.json"
     good.write_text("one\n")

@@ -15,6 +15,7 @@ import pytest
 from lsdesk.agreement import latest_by_annotator, task_agreement
 from lsdesk.store.merge import merge_projects
 from lsdesk.store.bookkeeping import tally_labels
+from lsdesk.store.common import data_hash_of
 from lsdesk.store.schema import SCHEMA_VERSION
 from tests.client import Server
 from tests.conftest import TEXT_CONFIG, choice
@@ -271,6 +272,10 @@ def derived_state_problems(path):
                        for (data,) in conn.execute("SELECT data FROM tasks"))
     if dict(conn.execute("SELECT keys, tasks FROM data_key_sets")) != dict(key_sets):
         problems.append("data_key_sets differ from the tasks' data")
+    stale_hashes = [task_id for task_id, data, data_hash in conn.execute("SELECT id, data, data_hash FROM tasks")
+                    if data_hash != data_hash_of(data)]
+    if stale_hashes:
+        problems.append(f"tasks {stale_hashes} have a data_hash that is not their data's")
     expected = {}
     for task_id, rows in completions.items():
         scores = task_agreement(latest_by_annotator(rows))
@@ -333,3 +338,5 @@ def test_folders_added_to_each_copy_after_copying_keep_their_images(tmp_path):
             assert url.startswith(f"/data/folder/{listed[name]}/")
             answer = api.get(url)
             assert answer.status == 200 and answer.raw == f"image of {name}".encode()
+        # B's tasks name their folder by its new id here: their content hashes follow their new data.
+        assert derived_state_problems(Path(api.get("/api/project").json["path"])) == []

@@ -1,12 +1,14 @@
 // The Import page: files or whole folders by drag and drop or picker, or pasted JSON/CSV text,
 // uploaded with a progress bar, or in the desktop window through its native file dialog; shows the
-// import's summary or every error the server reported.
+// import's summary or every error the server reported, with the fixes it can offer in place
+// (import-fixes.js): mapping a file's key to the config's, and importing or skipping duplicates.
 
 import { ApiError, api, errorMessages, parseAnswer } from "../api.js";
 import { callDesktop, desktopApi } from "../desktop.js";
 import { h, pageHeading, plural } from "../ui/dom.js";
 import { errorNotice } from "../ui/notice.js";
 import { progressBar } from "../ui/progress.js";
+import { duplicatesQuestion, keyMappingFix } from "./import-fixes.js";
 
 const IMPORT_URL = "/api/project/import";
 
@@ -33,6 +35,7 @@ export async function mount(root, shell) {
   const pasteButton = h("button", { type: "button", class: "primary", onclick: importPasted }, "Import pasted text");
   pasted.setAttribute("aria-describedby", "paste-kind");
   let busy = false;
+  let lastImport = null; // what the latest upload or paste sent, for a fix to send again
 
   root.replaceChildren(
     pageHeading("Import tasks"),
@@ -141,15 +144,27 @@ export async function mount(root, shell) {
     return send(form, null, plural(files.length, "file"));
   }
 
-  async function send(body, contentType, what) {
+  // `options`: how to treat duplicates (asked about by default) and a {file key: config key} map.
+  async function send(body, contentType, what, options = {}) {
     if (busy) return false;
     setBusy(true);
+    lastImport = { body, contentType, what };
     progress.set(0, `Uploading ${what}…`);
     status.replaceChildren(progress.element);
     try {
-      const { status: code, answer } = await post(body, contentType, progress);
+      const { status: code, answer } = await post(importUrl(options), body, contentType, progress);
       if (!shell.isCurrent()) return false;
-      if (code >= 400) throw new ApiError(code, errorMessages(answer, code));
+      if (code === 409 && answer?.duplicates) {
+        status.replaceChildren(duplicatesQuestion(answer, (duplicates) => sendAgain({ ...options, duplicates })));
+        return false;
+      }
+      if (code >= 400) {
+        const error = new ApiError(code, answer?.errors ?? errorMessages(answer, code), {}, answer);
+        if (!answer?.missing_keys?.length) throw error;
+        status.replaceChildren(errorNotice(error, "Nothing was imported"),
+          keyMappingFix(answer.missing_keys, (map) => sendAgain({ ...options, map })));
+        return false;
+      }
       status.replaceChildren(summary(answer));
       await showTaskCount();
       return true;
@@ -159,6 +174,11 @@ export async function mount(root, shell) {
     } finally {
       setBusy(false);
     }
+  }
+
+  function sendAgain(options) {
+    const { body, contentType, what } = lastImport;
+    return send(body, contentType, what, options);
   }
 
   function showError(error) {
@@ -183,11 +203,18 @@ function isHidden(path) {
   return path.split("/").some((part) => part.startsWith("."));
 }
 
+// The import's address: a refusal explains itself (explain=1), duplicates are asked about unless said.
+function importUrl({ duplicates = "ask", map = {} }) {
+  const params = new URLSearchParams({ explain: "1", duplicates });
+  for (const [fileKey, configKey] of Object.entries(map)) params.append("map", `${fileKey}:${configKey}`);
+  return `${IMPORT_URL}?${params}`;
+}
+
 // XMLHttpRequest, because fetch cannot report upload progress.
-function post(body, contentType, progress) {
+function post(url, body, contentType, progress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", IMPORT_URL);
+    request.open("POST", url);
     request.setRequestHeader("Accept", "application/json");
     if (contentType) request.setRequestHeader("Content-Type", contentType);
     request.upload.onprogress = (event) => {
@@ -238,6 +265,7 @@ function summary(answer, files = []) {
       files.length ? h("li", {}, `From ${plural(files.length, "file")}: ${files.join(", ")}`) : null,
       h("li", {}, plural(answer.completion_count, "completion")),
       h("li", {}, plural(answer.prediction_count, "prediction")),
+      answer.skipped_duplicates ? h("li", {}, `Skipped ${plural(answer.skipped_duplicates, "duplicate")}: their data was already there`) : null,
       formats ? h("li", {}, `Sources: ${formats}`) : null),
     h("p", { class: "actions" }, h("a", { href: "/label" }, "Start labeling →"), h("a", { href: "/tasks" }, "See the tasks")));
   if (!unreadable.length) return imported;

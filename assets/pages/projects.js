@@ -17,7 +17,7 @@ export async function mount(root, shell) {
   const list = h("div", { class: "table-frame" });
   const recent = h("div");
   const desktopActions = h("div");
-  const createForm = creationForm(onProjectChanged);
+  const createForm = creationForm(onProjectCreated);
   const openForm = openingForm(onProjectChanged);
   const [namePanel, stopNamePanel] = annotatorPanel();
   root.replaceChildren(
@@ -39,6 +39,13 @@ export async function mount(root, shell) {
     toast(message);
     await shell.projectChanged();
     await refresh();
+  }
+
+  // A new project has no config yet: its next step is Setup.
+  async function onProjectCreated(project, message) {
+    toast(message);
+    await shell.projectChanged();
+    shell.navigate("/setup");
   }
 
   async function switchTo(project) {

@@ -5,7 +5,7 @@ from bottle import static_file
 from lsdesk.resources import ASSETS
 
 APP_ROUTES = ("/", "/projects", "/setup", "/import", "/tasks", "/label", "/label/<task_id>",
-              "/label/<task_id>/compare", "/export", "/stats", "/models")
+              "/label/<task_id>/compare", "/export", "/stats", "/models", "/settings")
 
 # Task content is data: no inline or foreign script can run in our origin. Media may
 # come from anywhere the task points to; HyperText renders in a sandboxed frame.

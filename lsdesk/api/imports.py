@@ -10,12 +10,15 @@ from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, body_stream, json_response
-from lsdesk.importer import REQUEST_BODY, import_files, parse_key_map
+from lsdesk.importer import DUPLICATES, REQUEST_BODY, ImportRejected, import_files, parse_key_map
 from lsdesk.project_view import current_config
 
 
 def import_tasks(store):
     key_map = parse_key_map(request.query.getall("map"))
+    duplicates = request.query.get("duplicates") or "import"
+    if duplicates not in DUPLICATES:
+        raise ApiError(400, f"duplicates must be one of {', '.join(DUPLICATES)}, got {duplicates!r}")
     kind = request.content_type.split(";")[0].strip().lower()
     if kind == "application/json":
         files = [(REQUEST_BODY, body_stream())]
@@ -28,7 +31,13 @@ def import_tasks(store):
     if not files:
         raise ApiError(400, "No data found: send tasks as a JSON body, files as multipart/form-data, "
                             "or a url= form field")
-    return json_response(import_files(store, files, current_config(store), key_map), status=201)
+    try:
+        summary = import_files(store, files, current_config(store), key_map, duplicates)
+    except ImportRejected as rejected:
+        if request.query.get("explain") not in ("1", "true"):
+            raise
+        return json_response(rejected.explained_body(), status=rejected.status)
+    return json_response(summary, status=201)
 
 
 def _file_name(part):

@@ -2,7 +2,7 @@
 
 import os
 
-from bottle import redirect, request
+from bottle import HTTPResponse, redirect, request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, is_json_request, json_response, param, read_json, read_json_object
@@ -18,6 +18,7 @@ _EDITABLE = {
     "sampling": str,
     "allow_delete_completions": bool,
     "task_columns": list,
+    "show_skip": bool,
 }
 
 
@@ -46,6 +47,24 @@ def _body_or_params():
             raise ApiError(400, "The request body must be a JSON object")
         return body
     return {**request.forms, **request.query}
+
+
+def expert_instruction(store):
+    """0.8's deprecated GET /api/projects/1/expert_instruction: the labeling instructions, as text (0.8 sent
+    them as HTML; served as HTML here, a task's author could run script in the app's origin)."""
+    return HTTPResponse(store.settings()["instruction"], headers={
+        "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"})
+
+
+def delete_project(workspace, store):
+    """Delete the active project's file once ?confirm= names it; another recent project becomes active."""
+    name = store.path.name
+    confirm = param("confirm")
+    if confirm != name:
+        given = f"got {confirm!r}" if confirm else "none was given"
+        raise ApiError(400, f"To delete the project, confirm with its file name: ?confirm={name} ({given})")
+    active = workspace.delete_project(store.path)
+    return json_response({"deleted": str(store.path), "active": str(active) if active else None})
 
 
 def create_project(workspace):

@@ -1,10 +1,11 @@
-"""What every part of the store shares: timestamps, the compact JSON stored in the file, the
-project counters, and how a prediction row is written."""
+"""What every part of the store shares: timestamps, the compact JSON stored in the file and a task's
+content hash of it, the project counters, and how a prediction row is written."""
 
 import hashlib
 import json
 import time
 import uuid
+import zlib
 
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
@@ -14,6 +15,12 @@ def completion_state(body, was_cancelled):
     keeps the one it replaces, so a merge can tell whether one copy's completion is an earlier state of
     the other's."""
     return hashlib.sha256(f"{int(was_cancelled)}:{body}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def data_hash_of(data_text):
+    """A task's content hash: the CRC-32 of its stored data text. Equal hashes are only a hint (a duplicate
+    is a task whose data text is equal too), so a cheap checksum will do: an import computes one per task."""
+    return zlib.crc32(data_text.encode("utf-8", "surrogatepass"))
 
 
 def now():

@@ -22,7 +22,8 @@ from lsdesk.store.bookkeeping import add_key_sets, key_set, save_tally, tally_la
 from lsdesk.store.common import bump, completion_state
 from lsdesk.store.folders import FOLDER_URL
 from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh_disagreements
-from lsdesk.store.schema import SCHEMA_VERSION, ProjectFileError, check_openable, migrate, schema_version
+from lsdesk.store.schema import (SCHEMA_VERSION, ProjectFileError, check_openable, migrate, register_functions,
+                                 schema_version)
 
 
 class MergeRefused(LsdeskError):
@@ -77,6 +78,7 @@ def _merge_into(a_path, b_path, output, copy_a, names):
             conn.execute("PRAGMA cache_size = -8000")  # KiB: memory stays flat at any size
             conn.execute("ATTACH DATABASE ? AS b", (_read_only_uri(b_path),))
             conn.create_function("completion_state", 2, completion_state, deterministic=True)
+            register_functions(conn)
             conn.execute("BEGIN IMMEDIATE")
             report = _merge(conn, config_side, b_settings)
             conn.execute("COMMIT")
@@ -282,8 +284,9 @@ def _copy_tasks_and_predictions(conn):
     """B's new tasks (their completion columns are recomputed later) and predictions A lacks."""
     conn.execute(
         "INSERT INTO main.tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
-        "completed_at, score) SELECT m.id, bt.uuid, bt.data, bt.meta, bt.created_at, bt.updated_at, 0, 0, NULL, "
-        "bt.score FROM temp.task_map AS m JOIN b.tasks AS bt ON bt.id = m.b_id WHERE m.added ORDER BY m.id")
+        "completed_at, score, data_hash) SELECT m.id, bt.uuid, bt.data, bt.meta, bt.created_at, bt.updated_at, 0, 0, "
+        "NULL, bt.score, bt.data_hash FROM temp.task_map AS m JOIN b.tasks AS bt ON bt.id = m.b_id WHERE m.added "
+        "ORDER BY m.id")
     conn.execute("CREATE TEMP TABLE a_predictions (uuid TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute("INSERT OR IGNORE INTO temp.a_predictions SELECT uuid FROM main.predictions")
     first_new = _next_id(conn, "predictions")
@@ -327,6 +330,8 @@ def _copy_folders(conn):
     for step in ([(f"{FOLDER_URL}{old}/", f"{FOLDER_URL}merging-{old}/") for old in moved]
                  + [(f"{FOLDER_URL}merging-{old}/", f"{FOLDER_URL}{new}/") for old, new in moved.items()]):
         conn.execute(f"UPDATE main.tasks SET data = replace(data, ?, ?) WHERE {added_tasks}", step)
+    if moved:
+        conn.execute(f"UPDATE main.tasks SET data_hash = data_hash_of(data) WHERE {added_tasks}")
     conn.execute(
         "INSERT OR IGNORE INTO main.media_files (root_id, path, size, mtime, task_id, sha256) "
         "SELECT r.id, f.path, f.size, f.mtime, m.id, f.sha256 FROM b.media_files AS f "

@@ -53,6 +53,7 @@ SETTINGS_DEFAULTS = {
     "sampling": defaults.DEFAULT_SAMPLING,
     "allow_delete_completions": True,
     "task_columns": None,  # the task browser's columns, None for its default
+    "show_skip": True,
 }
 
 

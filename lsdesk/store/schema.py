@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from lsdesk.errors import LsdeskError
+from lsdesk.store.common import data_hash_of
 
 # Tasks keep counters of their completions so that "next", the task orders and the
 # project counts are index look-ups, never scans. The partial indexes hold only the rows
@@ -190,11 +191,12 @@ ALTER TABLE completions ADD COLUMN earlier TEXT;
 CREATE INDEX tasks_labeled ON tasks (id) WHERE completions > cancelled;
 """
 
-# Version 5 (issue 15): the task browser. Saved views; full-text search over the values of task data (a
+# Version 5 (issue 15): the task browser and imports that find duplicates. Saved views; full-text search over the values of task data (a
 # contentless FTS5 index: imports write nothing to it, a search first indexes the tasks past the
 # `search_indexed` mark in one statement, and triggers keep indexed tasks current when their data
 # changes or they go); files a folder re-sync found removed; partial indexes for the state and score
-# filters and orders (only rows that can match are in them, so unlabeled imports pay nothing).
+# filters and orders (only rows that can match are in them, so unlabeled imports pay nothing); each task's
+# content hash (data_hash_of its stored data text), so an import can find data that is already there.
 # Text and integer values only: a real's text form may differ between SQLite versions, and a contentless index
 # must be given the very text it indexed to delete a task's entry.
 SEARCH_TEXT = ("(SELECT group_concat(atom, ' ') FROM json_tree({data}) "
@@ -224,7 +226,14 @@ CREATE INDEX media_files_missing ON media_files (task_id) WHERE missing;
 CREATE INDEX tasks_by_cancelled_count ON tasks (cancelled, id) WHERE cancelled > 0;
 CREATE INDEX tasks_by_score ON tasks (score, id) WHERE score IS NOT NULL;
 CREATE INDEX tasks_by_completions ON tasks (completions, id) WHERE completions > 0;
+ALTER TABLE tasks ADD COLUMN data_hash INTEGER;
+UPDATE tasks SET data_hash = data_hash_of(data);
 """
+
+# The index of content hashes is made by the first import that looks for duplicates, not by the migration:
+# kept up to date, it halves the speed of a 1M-task import (random inserts into a B-tree larger than the
+# page cache), a cost a project that never asks about duplicates need not pay.
+DATA_HASH_INDEX = "CREATE INDEX IF NOT EXISTS tasks_by_data_hash ON tasks (data_hash)"
 
 MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -264,6 +273,7 @@ def migrate(path, conn, target=SCHEMA_VERSION):
     if version >= target:
         return None
     backup = None
+    register_functions(conn)
     if version > 0:
         backup = Path(f"{path}.v{version}.backup")
         _backup_to(conn, backup)
@@ -278,6 +288,11 @@ def migrate(path, conn, target=SCHEMA_VERSION):
                 conn.execute("ROLLBACK")
             raise ProjectFileError(f"{path} could not be upgraded to version {number}: {error}") from None
     return backup
+
+
+def register_functions(conn):
+    """The Python functions the migrations' SQL calls."""
+    conn.create_function("data_hash_of", 1, data_hash_of, deterministic=True)
 
 
 def _backup_to(conn, backup):

@@ -11,8 +11,10 @@ from contextlib import contextmanager
 from lsdesk import settings as defaults
 from lsdesk.store.bookkeeping import (add_key_sets, common_data_keys, delete_completions_of, key_set, refresh_task,
                                       save_tally, stored_result_schema, tally_labels)
-from lsdesk.store.common import bump, compact_json, insert_prediction_rows, mean_score, now, prediction_row
+from lsdesk.store.common import (bump, compact_json, data_hash_of, insert_prediction_rows, mean_score, now,
+                                 prediction_row)
 from lsdesk.store.completions import completion_row, insert_completion_rows
+from lsdesk.store.duplicates import DuplicateFinder, DuplicatesFound
 from lsdesk.store.folders import record_source_file
 from lsdesk.store.review import all_completions_deleted, completions_added_between, completions_changed
 from lsdesk.store.task_text import load_tasks, task_texts
@@ -123,11 +125,13 @@ class TaskStore:
 
     # -- writing tasks -----------------------------------------------------------------
 
-    def import_tasks(self, tasks):
+    def import_tasks(self, tasks, duplicates="import"):
         """Store validated tasks ({"data", "meta", "completions", "predictions"}) in one transaction.
 
         `tasks` may be a generator; if it raises, nothing is stored. Each task row is written
         with its completion counters already known, so nothing is updated afterwards.
+        `duplicates`: "import" stores every task; "skip" leaves out a task whose data equals an existing
+        task's or an earlier one's of this import; "ask" raises DuplicatesFound (storing nothing) if any does.
         """
         started = now()
         encode = compact_json
@@ -137,12 +141,17 @@ class TaskStore:
             rows, completion_rows, prediction_rows = [], [], []
             key_sets, tally = Counter(), Counter()
             labeled = completion_count = prediction_count = 0
-            for task in tasks:
+            found = DuplicateFinder(conn, first_id) if duplicates != "import" else None
+            for item, task in enumerate(tasks):
+                data, meta = task["data"], task.get("meta")
+                data_text = encode(data)
+                data_hash = data_hash_of(data_text)
+                if found is not None and found.seen(item, data_hash, data_text, task_id):
+                    continue
                 if "upload" in task:
                     _store_upload(conn, task["upload"], started)
                 if "source_file" in task:
                     record_source_file(conn, task_id, task["source_file"])
-                data, meta = task["data"], task.get("meta")
                 key_sets[tuple(data) if type(data) is dict else ()] += 1
                 completions, cancelled, completed_at, score = 0, 0, None, None
                 if task.get("completions"):
@@ -160,12 +169,16 @@ class TaskStore:
                     prediction_rows += added
                     prediction_count += len(added)
                     score = mean_score(row[3] for row in added)
-                rows.append((task_id, encode(data), None if meta is None else encode(meta), started,
-                             completions, cancelled, completed_at, score))
+                rows.append((task_id, data_text, None if meta is None else encode(meta), started,
+                             completions, cancelled, completed_at, score, data_hash))
                 task_id += 1
                 if len(rows) >= defaults.IMPORT_BATCH:
                     _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+                    if found is not None:
+                        found.flushed()
             _flush_import(conn, insert, rows, completion_rows, prediction_rows)
+            if found is not None and duplicates == "ask" and found.count:
+                raise DuplicatesFound(found.count, found.items, found.examples)
             task_count = task_id - first_id
             add_key_sets(conn, key_sets)
             save_tally(conn, tally)
@@ -179,6 +192,7 @@ class TaskStore:
             "prediction_count": prediction_count,
             "first_id": first_id,
             "last_id": task_id - 1,
+            "skipped_duplicates": found.count if found is not None else 0,
         }
 
     def upload(self, name):
@@ -202,10 +216,11 @@ class TaskStore:
             if old is None:
                 return None
             add_key_sets(conn, Counter({key_set(json.loads(old[0])): -1, key_set(task["data"]): 1}))
+            data_text = compact_json(task["data"])
             conn.execute(
-                "UPDATE tasks SET data = ?, meta = ?, updated_at = ? WHERE id = ?",
-                (compact_json(task["data"]), None if task.get("meta") is None else compact_json(task["meta"]),
-                 stamp, task_id))
+                "UPDATE tasks SET data = ?, meta = ?, updated_at = ?, data_hash = ? WHERE id = ?",
+                (data_text, None if task.get("meta") is None else compact_json(task["meta"]),
+                 stamp, data_hash_of(data_text), task_id))
             if "completions" in task:
                 was_labeled = delete_completions_of(conn, task_id)
                 tally = Counter()
@@ -315,11 +330,12 @@ def _store_upload(conn, upload, stamp):
 
 
 def _task_insert(uuid_prefix):
-    """INSERT for rows (id, data, meta, timestamp, completions, cancelled, completed_at, score);
+    """INSERT for rows (id, data, meta, timestamp, completions, cancelled, completed_at, score, data_hash);
     SQLite formats each uuid from the prefix and the id."""
     return (
         "INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
-        f"completed_at, score) VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)"
+        f"completed_at, score, data_hash) VALUES (?1, '{uuid_prefix}' || printf('%012x', ?1), ?2, ?3, ?4, ?4, ?5, ?6, "
+        "?7, ?8, ?9)"
     )
 
 

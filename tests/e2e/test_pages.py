@@ -109,6 +109,10 @@ def test_projects_page_creates_and_switches_projects(page, api):
     page.get_by_role("button", name="Create project").click()
     expect(page.locator("#project-title")).to_have_text("Bird photos")
     assert api.get("/api/project").json["title"] == "Bird photos"
+    # A new project has no config: creating it lands on Setup.
+    expect(page).to_have_url(re.compile(r"/setup$"))
+    expect(page.get_by_role("heading", name="Labeling setup")).to_be_visible()
+    open_page(page, "/projects")
     expect(page.get_by_role("row", name="Bird photos")).to_contain_text("Active")
 
     page.get_by_role("button", name=f"Switch to {first['title']}").first.click()
