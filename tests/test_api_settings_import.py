@@ -10,7 +10,7 @@ import pytest
 
 from tests.client import Server
 from tests.conftest import TEXT_CONFIG
-from tests.test_api_import import multipart, upload
+from tests.test_api_import import multipart
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "versions"
 
