@@ -7,11 +7,12 @@ from lsdesk.store.ml import ModelStore
 from lsdesk.store.paging import TaskPages
 from lsdesk.store.project_file import ProjectFile
 from lsdesk.store.review import ReviewStore
+from lsdesk.store.server_link import ServerLinkStore
 from lsdesk.store.tasks import TaskStore
 
 
 class ProjectStore(TaskStore, TaskPages, CompletionStore, ModelStore, FolderStore, ReviewStore, ExportStore,
-                   ProjectFile):
+                   ServerLinkStore, ProjectFile):
     """Every SQL statement the API needs, over one project file. Thread-safe; close() when done."""
 
     def __init__(self, path, create=False):

@@ -1,0 +1,116 @@
+"""A real Label Studio 1.23.2 server for the tests: started from its own virtualenv (.ci/run installs it in
+.ls-venv) on a free loopback port with a known token, stopped by its process id."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+VENV = Path(os.environ.get("LSDESK_LS_VENV") or Path(__file__).resolve().parent.parent / ".ls-venv")
+ADMIN_EMAIL = "lead@example.com"
+ADMIN_PASSWORD = "lead-password-1"
+ADMIN_TOKEN = "0123456789abcdef0123456789abcdef01234567"
+START_SECONDS = 240
+
+
+def executable():
+    return VENV / "bin" / "label-studio"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LabelStudioServer:
+    """One Label Studio server on a data folder of its own."""
+
+    def __init__(self, data_dir):
+        self.data_dir = Path(data_dir)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token = ADMIN_TOKEN
+        self.process = None
+        self.log_path = self.data_dir / "label-studio.log"
+
+    def start(self):
+        env = {key: value for key, value in os.environ.items() if key not in ("USERNAME", "PASSWORD", "HOST", "PORT")}
+        env.update(LABEL_STUDIO_BASE_DATA_DIR=str(self.data_dir), LABEL_STUDIO_USERNAME=ADMIN_EMAIL,
+                   LABEL_STUDIO_PASSWORD=ADMIN_PASSWORD, LABEL_STUDIO_USER_TOKEN=ADMIN_TOKEN,
+                   LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true", LATEST_VERSION_CHECK="false",
+                   COLLECT_ANALYTICS="false", LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="false")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [str(executable()), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(self.port)],
+            cwd=self.data_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Label Studio exited with {self.process.returncode}: {self.log_tail()}")
+            try:
+                self.call("GET", "/api/current-user/whoami")
+                return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"Label Studio did not answer within {START_SECONDS} s: {self.log_tail()}")
+
+    def log_tail(self):
+        return self.log_path.read_text(errors="replace")[-3000:] if self.log_path.exists() else ""
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        # Its own session: the signal reaches the workers it started, and nothing else.
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def call(self, method, path, body=None, token=None, raw=False):
+        """A JSON call as the admin (or the user of `token`); returns the decoded answer."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
+            "Authorization": f"Token {token or self.token}", **({"Content-Type": "application/json"} if data else {})})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            content = response.read()
+        if raw:
+            return content
+        return json.loads(content) if content else None
+
+    def add_user(self, email, password="member-password-1"):
+        """A second member of the organisation, with a legacy token of its own; returns (user id, token)."""
+        out = subprocess.run(
+            [str(executable()), "user", "--username", email, "--password", password],
+            cwd=self.data_dir, env={**{k: v for k, v in os.environ.items() if k not in ("USERNAME", "PASSWORD", "HOST", "PORT")},
+                                    "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir)},
+            capture_output=True, text=True, timeout=120)
+        if out.returncode:
+            raise RuntimeError(out.stdout + out.stderr)
+        users = self.call("GET", "/api/users")
+        user = next(user for user in users if user["email"] == email)
+        return user["id"], self.token_of(email, password)
+
+    def token_of(self, email, password):
+        """A user's legacy token, read through the session a login gives (the API answers it to its owner only)."""
+        import http.cookiejar
+        import urllib.parse
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.open(self.url + "/user/login/", timeout=60).read()
+        csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+        form = urllib.parse.urlencode({"email": email, "password": password, "csrfmiddlewaretoken": csrf}).encode()
+        opener.open(urllib.request.Request(self.url + "/user/login/", data=form, headers={"Referer": self.url + "/user/login/"}),
+                    timeout=60).read()
+        answer = opener.open(self.url + "/api/current-user/token", timeout=60).read()
+        return json.loads(answer)["token"]
