@@ -15,7 +15,7 @@ VENV = Path(os.environ.get("LSDESK_LS_VENV") or Path(__file__).resolve().parent.
 ADMIN_EMAIL = "lead@example.com"
 ADMIN_PASSWORD = "lead-password-1"
 ADMIN_TOKEN = "0123456789abcdef0123456789abcdef01234567"
-START_SECONDS = 240
+START_SECONDS = 600
 
 
 def executable():
@@ -38,6 +38,13 @@ class LabelStudioServer:
         self.token = ADMIN_TOKEN
         self.process = None
         self.log_path = self.data_dir / "label-studio.log"
+
+    @classmethod
+    def running(cls, url, data_dir):
+        """One started by hand with the same admin and token (LSDESK_TEST_LS_URL, LSDESK_TEST_LS_DIR)."""
+        server = cls(data_dir)
+        server.url = url.rstrip("/")
+        return server
 
     def start(self):
         env = {key: value for key, value in os.environ.items() if key not in ("USERNAME", "PASSWORD", "HOST", "PORT")}

@@ -64,7 +64,7 @@ def test_export_mark_is_the_one_format_the_data_manager_filter_reads():
 
 
 def test_uploads_go_in_batches_of_at_most_100_files_with_unique_field_names():
-    files = [(f"{n}.png", b"x") for n in range(250)]
+    files = [(n, f"{n}.png", b"x") for n in range(250)]
     assert [len(batch) for batch in _upload_batches(files)] == [MAX_FILES_PER_UPLOAD, MAX_FILES_PER_UPLOAD, 50]
     body, content_type = _multipart([("file0", "a.png", b"A"), ("file1", "a.png", b"B")])
     assert content_type.startswith("multipart/form-data; boundary=")

@@ -239,8 +239,9 @@ class ServerLinkStore:
                 task_id = _linked_task(conn, server_task)
                 if task_id is None:
                     continue
-                for outcome in _apply_annotations(conn, task_id, annotations, apply_deletions, stamp):
-                    counts[outcome] += 1
+                outcomes = Counter(_apply_annotations(conn, task_id, annotations, apply_deletions, stamp))
+                counts.update(outcomes)
+                counts["changed_tasks"] += bool(outcomes)
                 touched.add(task_id)
             for task_id in touched:
                 refresh_task(conn, task_id, stamp)

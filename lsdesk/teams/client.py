@@ -71,12 +71,13 @@ class LabelStudio:
         return self.get("/api/current-user/whoami")
 
     def upload_files(self, project_id, files):
-        """Upload [(name, bytes)] without creating tasks; returns {name: server path under /data/}.
+        """Upload [(key, file name, bytes)] without creating tasks; returns {key: server path under /data/}.
 
-        Batches keep each request under the server's limits (files per request, body size)."""
+        Batches keep each request under the server's limits (files per request, body size); each file
+        has a field name of its own, since the server keeps only the last file of a repeated one."""
         stored = {}
         for batch in _upload_batches(files):
-            fields = [(f"file{number}", name, content) for number, (name, content) in enumerate(batch)]
+            fields = [(f"file{number}", name, content) for number, (_key, name, content) in enumerate(batch)]
             body, content_type = _multipart(fields)
             answer = self._call("POST", f"/api/projects/{project_id}/import", body, {"Content-Type": content_type},
                                 {"commit_to_project": "false"}, _read_json)
@@ -85,8 +86,8 @@ class LabelStudio:
                 raise ServerError(f"the server stored {len(ids)} of {len(batch)} uploaded files")
             listed = self.get(f"/api/projects/{project_id}/file-uploads", ids=json.dumps(ids))
             by_id = {item["id"]: item["file"] for item in listed}
-            for (name, _content), upload_id in zip(batch, ids):
-                stored[name] = by_id[upload_id]
+            for (key, _name, _content), upload_id in zip(batch, ids):
+                stored[key] = by_id[upload_id]
         return stored
 
     # -- plumbing --------------------------------------------------------------------------------
@@ -158,8 +159,8 @@ def _refusal(method, path, error, what=None):
     try:
         body = json.loads(text)
         if isinstance(body, dict):
-            said = body.get("detail") or body.get("validation_errors") or body.get("errors") or body
-            said = said if isinstance(said, str) else json.dumps(said)
+            said = " ".join(part if isinstance(part, str) else json.dumps(part) for part in (
+                body.get("detail"), body.get("validation_errors"), body.get("errors")) if part) or json.dumps(body)
     except ValueError:
         pass
     said = " ".join(said.split())[:500]
@@ -172,11 +173,11 @@ def _refusal(method, path, error, what=None):
 
 def _upload_batches(files):
     batch, size = [], 0
-    for name, content in files:
+    for key, name, content in files:
         if batch and (len(batch) >= MAX_FILES_PER_UPLOAD or size + len(content) > MAX_UPLOAD_BYTES):
             yield batch
             batch, size = [], 0
-        batch.append((name, content))
+        batch.append((key, name, content))
         size += len(content)
     if batch:
         yield batch

@@ -16,7 +16,7 @@ from lsdesk.folders.paths import PathRefused, parse_folder_url, resolve_inside
 from lsdesk.importer import UPLOAD_URL, upload_of
 from lsdesk.project_view import save_config
 from lsdesk.teams import mapping
-from lsdesk.teams.client import ServerError
+from lsdesk.teams.client import MAX_FILES_PER_UPLOAD, ServerError
 
 # Tasks per import request: Label Studio imports each call all or nothing.
 IMPORT_BATCH = 1000
@@ -98,18 +98,14 @@ def _upload_media(store, client, project_id, settings, first_push, job):
     wanted -= set(store.server_media(wanted))
     if not wanted:
         return 0
-    files = []
+    names = []
     for url in sorted(wanted):
         name = _file_name(url)
-        if Path(name).suffix.lower() not in UPLOADABLE:
+        if Path(name).suffix.lower() in UPLOADABLE:
+            names.append((url, name))
+        else:
             job.add_error(f"{url}: Label Studio does not accept {Path(name).suffix or 'extensionless'} files; "
                           "the tasks keep the local URL")
-            continue
-        content = read_media(store, url)
-        if content is None:
-            job.add_error(f"{url}: the file is missing; the tasks keep the local URL")
-            continue
-        files.append((url, name, content))
     config = settings.get("label_config")
     # The server refuses uploads into a project whose config has several object tags: upload first, set it after.
     reset_config = not first_push and config and _object_tags(config) > 1
@@ -117,17 +113,21 @@ def _upload_media(store, client, project_id, settings, first_push, job):
         client.patch(f"/api/projects/{project_id}", {"label_config": "<View></View>"})
     uploaded = 0
     try:
-        for start in range(0, len(files), 100):
+        for start in range(0, len(names), MAX_FILES_PER_UPLOAD):
             if job.cancelled:
                 break
-            chunk = files[start:start + 100]
-            stored = client.upload_files(project_id, [(f"{index}:{name}", content)
-                                                      for index, (_url, name, content) in enumerate(chunk)])
-            by_key = {key.split(":", 1)[0]: path for key, path in stored.items()}
-            store.note_media([(url, mapping.server_media_url(by_key[str(index)]))
-                              for index, (url, _name, _content) in enumerate(chunk)])
+            # Read a batch at a time, so memory holds one request's files.
+            chunk = []
+            for url, name in names[start:start + MAX_FILES_PER_UPLOAD]:
+                content = read_media(store, url)
+                if content is None:
+                    job.add_error(f"{url}: the file is missing; the tasks keep the local URL")
+                else:
+                    chunk.append((url, name, content))
+            stored = client.upload_files(project_id, chunk) if chunk else {}
+            store.note_media([(url, mapping.server_media_url(stored[url])) for url, _name, _content in chunk])
             uploaded += len(chunk)
-            job.advance(0, f"uploaded {uploaded:,} of {len(files):,} media files")
+            job.advance(0, f"uploaded {uploaded:,} of {len(names):,} media files")
     finally:
         if reset_config:
             client.patch(f"/api/projects/{project_id}", {"label_config": config})
@@ -284,9 +284,7 @@ def pull(store, client, apply_deletions=False, job=None):
         job.advance(1)
     if job.cancelled:
         return None
-    counts = store.apply_server_changes(new_tasks, changed, media, mapping.export_mark(created_at), apply_deletions)
-    counts["changed_tasks"] = len(changed)
-    return counts
+    return store.apply_server_changes(new_tasks, changed, media, mapping.export_mark(created_at), apply_deletions)
 
 
 def _annotation_entry(annotation, task):
