@@ -1,6 +1,7 @@
 """A real Label Studio 1.23.2 server for the tests: started from its own virtualenv (.ci/run installs it in
 .ls-venv) on a free loopback port with a known token, stopped by its process id."""
 
+import hashlib
 import json
 import os
 import signal
@@ -96,28 +97,14 @@ class LabelStudioServer:
         return json.loads(content) if content else None
 
     def add_user(self, email, password="member-password-1"):
-        """A second member of the organisation, with a legacy token of its own; returns (user id, token)."""
-        out = subprocess.run(
-            [str(executable()), "user", "--username", email, "--password", password],
-            cwd=self.data_dir, env={**{k: v for k, v in os.environ.items() if k not in ("USERNAME", "PASSWORD", "HOST", "PORT")},
-                                    "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir)},
-            capture_output=True, text=True, timeout=120)
+        """A second member of the organisation with a legacy token of its own (`label-studio init` on the same
+        data folder adds a user to the organisation); returns (user id, token)."""
+        token = hashlib.sha1(email.encode()).hexdigest()
+        env = {key: value for key, value in os.environ.items() if key not in ("USERNAME", "PASSWORD", "HOST", "PORT")}
+        env.update(LABEL_STUDIO_BASE_DATA_DIR=str(self.data_dir), LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true")
+        out = subprocess.run([str(executable()), "init", "--username", email, "--password", password,
+                              "--user-token", token, "--quiet"],
+                             cwd=self.data_dir, env=env, capture_output=True, text=True, timeout=300)
         if out.returncode:
             raise RuntimeError(out.stdout + out.stderr)
-        users = self.call("GET", "/api/users")
-        user = next(user for user in users if user["email"] == email)
-        return user["id"], self.token_of(email, password)
-
-    def token_of(self, email, password):
-        """A user's legacy token, read through the session a login gives (the API answers it to its owner only)."""
-        import http.cookiejar
-        import urllib.parse
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        opener.open(self.url + "/user/login/", timeout=60).read()
-        csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-        form = urllib.parse.urlencode({"email": email, "password": password, "csrfmiddlewaretoken": csrf}).encode()
-        opener.open(urllib.request.Request(self.url + "/user/login/", data=form, headers={"Referer": self.url + "/user/login/"}),
-                    timeout=60).read()
-        answer = opener.open(self.url + "/api/current-user/token", timeout=60).read()
-        return json.loads(answer)["token"]
+        return self.call("GET", "/api/current-user/whoami", token=token)["id"], token
