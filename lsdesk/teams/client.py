@@ -1,6 +1,7 @@
 """A Label Studio 1.x server's REST API over urllib: authentication, JSON calls, file uploads in batches,
 export snapshots. No SQL and no project file here: lsdesk/teams/sync.py drives it."""
 
+import email.utils
 import json
 import mimetypes
 import time
@@ -48,6 +49,7 @@ class LabelStudio:
         self._access = None
         self._access_until = 0
         self._personal = _looks_like_jwt(token)
+        self.server_date = None  # the Date of the server's last answer: its own clock
 
     # -- calls ---------------------------------------------------------------------------------
 
@@ -69,6 +71,12 @@ class LabelStudio:
 
     def whoami(self):
         return self.get("/api/current-user/whoami")
+
+    def server_time(self):
+        """The server's clock (from its answer's Date header, to the second), as an aware datetime."""
+        if self.server_date is None:
+            self.whoami()
+        return email.utils.parsedate_to_datetime(self.server_date)
 
     def upload_files(self, project_id, files):
         """Upload [(key, file name, bytes)] without creating tasks; returns {key: server path under /data/}.
@@ -104,6 +112,7 @@ class LabelStudio:
                                          headers={**headers, "Authorization": self._authorization()})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                self.server_date = response.headers.get("Date") or self.server_date
                 return read(response)
         except urllib.error.HTTPError as error:
             raise _refusal(method, path, error) from None

@@ -8,6 +8,7 @@ the server tasks' meta. A pull reads everything first and writes it in one trans
 import json
 import os
 import time
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from lsdesk.config import ConfigInvalid, parse_config
@@ -64,6 +65,9 @@ def push(store, client, title=None, job=None):
             "title": (title or settings["title"])[:MAX_TITLE], "description": settings.get("description") or "",
             "expert_instruction": settings.get("instruction") or "", "show_instruction": bool(settings.get("instruction"))})
         store.link_to_server(client.url, project["id"])
+        # The first pull then asks only for what changed after this push (a second early: Date has whole seconds).
+        started = client.server_time() - timedelta(seconds=1)
+        store.mark_link(pull_mark=started.astimezone(timezone.utc).strftime(mapping.MARK_FORMAT))
         link = store.server_link()
         counts["project_created"] = True
     project_id = counts["project_id"] = link["project_id"]
