@@ -151,8 +151,11 @@ def test_clone_then_label_offline_then_push_sends_the_work_back(tmp_path, label_
     assert b"".join(store.read_upload(first["data"]["image"].rsplit("/", 1)[-1])).startswith(b"\x89PNG")
     store.add_completion(3, {"result": image_result("Dog", "offline")}, False, "field-worker")
     workspace.close()
-    # The token was kept in the workspace, not in the file.
+    # The token was kept in the workspace (readable by the user only), not in the file.
     assert label_studio.token not in output.read_bytes().decode("latin-1")
+    tokens = data_dir / "server-tokens.json"
+    assert json.loads(tokens.read_text()) == {label_studio.url: label_studio.token}
+    assert tokens.stat().st_mode & 0o777 == 0o600
     assert run_cli("push", "--project", str(output), "--data-dir", str(data_dir)) == 0
     tasks = sorted(server_tasks(label_studio, project_id), key=lambda task: task["id"])
     assert len(tasks) == 3
