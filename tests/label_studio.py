@@ -17,6 +17,8 @@ ADMIN_EMAIL = "lead@example.com"
 ADMIN_PASSWORD = "lead-password-1"
 ADMIN_TOKEN = "0123456789abcdef0123456789abcdef01234567"
 START_SECONDS = 600
+# Label Studio sends its errors to Sentry unless told not to: nothing leaves this machine.
+NO_ERROR_REPORTS = {"SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": ""}
 
 
 def executable():
@@ -52,7 +54,7 @@ class LabelStudioServer:
         env.update(LABEL_STUDIO_BASE_DATA_DIR=str(self.data_dir), LABEL_STUDIO_USERNAME=ADMIN_EMAIL,
                    LABEL_STUDIO_PASSWORD=ADMIN_PASSWORD, LABEL_STUDIO_USER_TOKEN=ADMIN_TOKEN,
                    LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true", LATEST_VERSION_CHECK="false",
-                   COLLECT_ANALYTICS="false", LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="false")
+                   COLLECT_ANALYTICS="false", LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="false", **NO_ERROR_REPORTS)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
@@ -101,7 +103,8 @@ class LabelStudioServer:
         data folder adds a user to the organisation); returns (user id, token)."""
         token = hashlib.sha1(email.encode()).hexdigest()
         env = {key: value for key, value in os.environ.items() if key not in ("USERNAME", "PASSWORD", "HOST", "PORT")}
-        env.update(LABEL_STUDIO_BASE_DATA_DIR=str(self.data_dir), LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true")
+        env.update(LABEL_STUDIO_BASE_DATA_DIR=str(self.data_dir), LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true",
+                   **NO_ERROR_REPORTS)
         out = subprocess.run([str(executable()), "init", "--username", email, "--password", password,
                               "--user-token", token, "--quiet"],
                              cwd=self.data_dir, env=env, capture_output=True, text=True, timeout=300)

@@ -16,7 +16,7 @@ from lsdesk.errors import LsdeskError
 MAX_FILES_PER_UPLOAD = 100
 # Under the server's default upload limit (250 MiB) with room for the multipart framing.
 MAX_UPLOAD_BYTES = 64 << 20
-TIMEOUT = 120
+TIMEOUT = 600  # an import of 1,000 tasks or an export snapshot of 10,000 can take minutes on a busy server
 # How long a refreshed access token is used before it is refreshed again (they last minutes).
 ACCESS_TOKEN_SECONDS = 240
 

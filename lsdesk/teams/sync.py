@@ -266,8 +266,10 @@ def pull(store, client, apply_deletions=False, job=None):
         task_uuid = ((task.get("meta") or {}).get(mapping.META_KEY) or {}).get("task")
         if task["id"] not in linked and task_uuid:
             lost[task_uuid] = task["id"]
-    if lost and store.local_task_uuids(lost):
-        store.link_tasks_by_uuid({u: i for u, i in lost.items() if u in store.local_task_uuids(lost)})
+    # Tasks of a push whose answer was lost: linked by their lsdesk uuid rather than taken as new.
+    ours = store.local_task_uuids(lost) if lost else set()
+    if ours:
+        store.link_tasks_by_uuid({task_uuid: server_id for task_uuid, server_id in lost.items() if task_uuid in ours})
         linked = store.linked_server_tasks(known)
     new_tasks, changed, media = [], [], []
     wanted_files = {url for task in tasks if task["id"] not in linked for url in mapping.server_files_in(task.get("data"))}
