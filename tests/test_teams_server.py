@@ -90,7 +90,7 @@ def test_pull_brings_back_two_users_work_with_exact_counts(tmp_path, label_studi
     workspace, store, _media = make_project(tmp_path / "ws", "image", tasks=4)
     client = client_of(label_studio)
     push(store, client)
-    pull(store, client)  # learns the annotation ids; nothing changed yet
+    assert pull(store, client) == {}  # nothing changed on the server since the push
     project_id = store.server_link()["project_id"]
     tasks = sorted(server_tasks(label_studio, project_id), key=lambda task: task["id"])
     _sam_id, sam_token = label_studio.add_user(f"sam{project_id}@example.com")

@@ -248,7 +248,7 @@ class ServerLinkStore:
                 completions_changed(conn, task_id)
             _recount(conn)
             conn.execute("UPDATE server_link SET pull_mark = ?, pulled_at = ?", (pull_mark, stamp))
-        return dict(counts)
+        return {name: count for name, count in counts.items() if count}
 
 
 def _linked_task(conn, server_task):
@@ -337,9 +337,9 @@ def _apply_annotations(conn, task_id, annotations, apply_deletions, stamp):
             yield "edited_on_both"
         else:
             yield "cancelled" if cancelled and not local[1] else "edited"
-    for annotation_id, (completion_id, _state) in linked.items():
-        if annotation_id in seen:
-            continue
+    # A changed task comes with all its annotations: a linked completion none of them is was deleted there.
+    gone = [completion_id for annotation_id, (completion_id, _state) in linked.items() if annotation_id not in seen]
+    for completion_id in [*gone, *unlearnt]:
         if apply_deletions:
             body = conn.execute("SELECT body FROM completions WHERE id = ?", (completion_id,)).fetchone()
             if body:

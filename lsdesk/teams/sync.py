@@ -8,7 +8,8 @@ the server tasks' meta. A pull reads everything first and writes it in one trans
 import json
 import os
 import time
-from datetime import timedelta, timezone
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timezone
 from pathlib import Path
 
 from lsdesk.config import ConfigInvalid, parse_config
@@ -29,6 +30,8 @@ UPLOADABLE = {
     ".svg", ".tsv", ".txt", ".wav", ".xml", ".mp4", ".webm", ".webp", ".pdf",
 }
 _EXPORT_WAIT_SECONDS = 600
+# Media files a pull or clone downloads at once.
+DOWNLOADS_AT_ONCE = 4
 
 
 class LinkError(LsdeskError):
@@ -65,9 +68,6 @@ def push(store, client, title=None, job=None):
             "title": (title or settings["title"])[:MAX_TITLE], "description": settings.get("description") or "",
             "expert_instruction": settings.get("instruction") or "", "show_instruction": bool(settings.get("instruction"))})
         store.link_to_server(client.url, project["id"])
-        # The first pull then asks only for what changed after this push (a second early: Date has whole seconds).
-        started = client.server_time() - timedelta(seconds=1)
-        store.mark_link(pull_mark=started.astimezone(timezone.utc).strftime(mapping.MARK_FORMAT))
         link = store.server_link()
         counts["project_created"] = True
     project_id = counts["project_id"] = link["project_id"]
@@ -85,6 +85,10 @@ def push(store, client, title=None, job=None):
     counts["completions_added"], counts["completions_updated"] = added, updated
     counts["predictions"] = _push_predictions(store, client)
     store.mark_link(pushed_at=int(time.time()))
+    if link["pull_mark"] is None:
+        # A project this push made: the first pull asks only for what changed after it (from the server's
+        # clock, whole seconds: the last second of the import comes again, and changes nothing).
+        store.mark_link(pull_mark=client.server_time().astimezone(timezone.utc).strftime(mapping.MARK_FORMAT))
     return counts
 
 
@@ -274,13 +278,15 @@ def pull(store, client, apply_deletions=False, job=None):
     new_tasks, changed, media = [], [], []
     wanted_files = {url for task in tasks if task["id"] not in linked for url in mapping.server_files_in(task.get("data"))}
     url_map = store.media_by_server_url(wanted_files)
-    for url in sorted(set(wanted_files) - set(url_map)):
-        if job.cancelled:
-            return None
-        upload = upload_of(_Media(url.rsplit("/", 1)[-1], client.download(url)))
-        media.append((upload, url))
-        url_map[url] = f"{UPLOAD_URL}{upload.name}"
-        job.advance(0, f"downloaded {len(media):,} media files")
+    missing = sorted(set(wanted_files) - set(url_map))
+    with ThreadPoolExecutor(DOWNLOADS_AT_ONCE) as downloads:
+        for url, content in zip(missing, downloads.map(lambda url: None if job.cancelled else client.download(url), missing)):
+            if job.cancelled:
+                return None
+            upload = upload_of(_Media(url.rsplit("/", 1)[-1], content))
+            media.append((upload, url))
+            url_map[url] = f"{UPLOAD_URL}{upload.name}"
+            job.advance(0, f"downloaded {len(media):,} of {len(missing):,} media files")
     for task in tasks:
         annotations = task.get("annotations") or []
         if task["id"] in linked:
