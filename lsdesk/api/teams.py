@@ -78,6 +78,8 @@ def _failing_clearly(work):
         try:
             return work(job)
         except LsdeskError as error:
+            if job.cancelled:  # a clone stopped part way leaves no file: the job ends as cancelled
+                return None
             raise JobFailed(error.message) from None
     return run
 
