@@ -16,7 +16,7 @@ from tests.client import Server
 from tests.fixtures.versions.make_fixtures import PIXEL, UPLOAD_NAME
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "versions"
-OLD_VERSIONS = [1, 2, 3]
+OLD_VERSIONS = [1, 2, 3, 4]
 
 
 def test_a_fixture_exists_for_every_earlier_version():
