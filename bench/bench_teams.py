@@ -99,7 +99,7 @@ def main():
         rows.append((f"lsdesk push, first: {counts['tasks']:,} tasks, {counts['media']:,} images", seconds))
         project_id = counts["project_id"]
         seconds, _ = timed(lambda: pull(store, client))
-        rows.append(("lsdesk pull right after (learns annotation ids, changes nothing)", seconds))
+        rows.append(("lsdesk pull right after (nothing changed since the push)", seconds))
 
         seconds, (cloned, clone_counts) = timed(lambda: clone(workspace, client, project_id, folder / "clone.lsdesk"))
         rows.append((f"lsdesk clone: {clone_counts['new_tasks']:,} tasks, {image_count:,} images downloaded", seconds))
