@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lsdesk import __version__
 from lsdesk import settings as defaults
+from lsdesk.teams import commands as teams_cli
 from lsdesk.app import make_app
 from lsdesk.desktop import launch
 from lsdesk.desktop.install import install_desktop, uninstall_desktop
@@ -55,8 +56,22 @@ def main(argv=None):
     merging.add_argument("a", metavar="A.lsdesk")
     merging.add_argument("b", metavar="B.lsdesk")
     merging.add_argument("-o", "--output", help="file to write (default: a free <A>-merged.lsdesk beside A)")
-    for command in (importing, exporting):
+    pushing = commands.add_parser("push", help="send the project to a Label Studio server (later: what changed)")
+    pushing.add_argument("--to", metavar="URL", help="the server (default: the one the project is linked to)")
+    pushing.add_argument("--title", help="the server project's title (default: the project's)")
+    pulling = commands.add_parser("pull", help="bring back what the team did on the Label Studio server")
+    pulling.add_argument("--apply-deletions", action="store_true",
+                         help="delete completions whose annotations were deleted on the server (else only reported)")
+    cloning = commands.add_parser("clone", help="take a Label Studio server project offline as a new project file")
+    cloning.add_argument("url", metavar="URL")
+    cloning.add_argument("--project-id", type=int, required=True, help="the server project's id")
+    cloning.add_argument("-o", "--output", help="file to write (default: a new file in the workspace)")
+    for command in (pushing, pulling, cloning):
+        command.add_argument("--token", help="the server's API token (default: $LABEL_STUDIO_TOKEN, or the one "
+                                             "kept in the workspace)")
+    for command in (importing, exporting, pushing, pulling):
         command.add_argument("--project", help="project file (default: the workspace's active project)")
+    for command in (importing, exporting, pushing, pulling, cloning):
         command.add_argument("--data-dir", help="workspace folder (default: the user data dir)")
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] not in commands.choices and argv[0] not in ("-h", "--help", "--version"):
@@ -64,7 +79,8 @@ def main(argv=None):
         argv = ["open", *argv]
     args = parser.parse_args(argv)
     run = {"open": run_window, "install-desktop": run_install_desktop, "uninstall-desktop": run_uninstall_desktop,
-           "serve": run_server, "import": run_import, "export": run_export, "merge": run_merge}[args.command]
+           "serve": run_server, "import": run_import, "export": run_export, "merge": run_merge,
+           "push": teams_cli.run_push, "pull": teams_cli.run_pull, "clone": teams_cli.run_clone}[args.command]
     sys.exit(run(args))
 
 

@@ -5,7 +5,7 @@ A handler takes its URL's parameters by name, and names what else it needs of th
 """
 
 from lsdesk.api import (completions, desktop, drafts, exports, folders, frontend, helpers, imports, jobs, merge,
-                        models, project, settings, tasks, uploads, views)
+                        models, project, settings, tasks, teams, uploads, views)
 
 TASK = "/api/tasks/<task_id>"
 COMPLETION = f"{TASK}/completions/<completion_id>"
@@ -78,6 +78,10 @@ ROUTES = (
     ("GET", "/api/project/agreement", merge.agreement),
     ("GET", f"{COMPLETION}/versions", merge.versions),
     ("POST", f"{COMPLETION}/resolve", merge.resolve),
+    ("GET", "/api/project/server", teams.link_state),
+    ("POST", "/api/project/server/push", teams.start_push),
+    ("POST", "/api/project/server/pull", teams.start_pull),
+    ("POST", "/api/projects/clone", teams.start_clone),
     ("POST", "/api/desktop/focus", desktop.focus),
     ("POST", "/api/desktop/reveal", desktop.reveal),
     # Not in the README's table: what the pages themselves fetch.

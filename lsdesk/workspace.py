@@ -39,6 +39,7 @@ class Workspace:
         self.projects_dir = self.data_dir / "projects"
         self.projects_dir.mkdir(parents=True, exist_ok=True)
         self._state_path = self.data_dir / "workspace.json"
+        self._tokens_path = self.data_dir / "server-tokens.json"
         self._lock = threading.RLock()
         self._open = {}
         self._state = self._load_state()
@@ -89,6 +90,28 @@ class Workspace:
     def last_opened(self, path):
         """When a project file was last made active (Unix seconds), or None."""
         return self._state.get("last_opened", {}).get(str(path))
+
+    # -- Label Studio servers' tokens ------------------------------------------------------------
+    # Kept beside workspace.json, readable by the user only, never in a project file (a copy must not carry them).
+
+    def server_token(self, url):
+        try:
+            return json.loads(self._tokens_path.read_text()).get(url)
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def remember_server_token(self, url, token):
+        with self._lock:
+            try:
+                tokens = json.loads(self._tokens_path.read_text())
+            except (FileNotFoundError, ValueError):
+                tokens = {}
+            tokens[url] = token
+            tmp = self._tokens_path.with_name(f"{self._tokens_path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as file:
+                json.dump(tokens, file, indent=2)
+            os.replace(tmp, self._tokens_path)
 
     # -- projects --------------------------------------------------------------------------
 
@@ -187,6 +210,19 @@ class Workspace:
             except ProjectFileError:
                 continue
         return matches
+
+    def forget(self, path):
+        """Close a project file the workspace opened (a clone that failed before it was whole)."""
+        path = _resolved(path)
+        with self._lock:
+            store = self._open.pop(path, None)
+            if store is not None:
+                store.close()
+            self._change_state(lambda state: state.update(
+                active=None if state["active"] == str(path) else state["active"],
+                opened=[p for p in state["opened"] if p != str(path)]))
+            if self._state["active"] == str(path):
+                self._state["active"] = None
 
     def open_quietly(self, path):
         """Open a file for reading its summary without making it active."""

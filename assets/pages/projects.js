@@ -10,6 +10,7 @@ import { errorNotice } from "../ui/notice.js";
 import { dataTable } from "../ui/table.js";
 import { toast } from "../ui/toast.js";
 import { mergePanel } from "./projects-merge.js";
+import { serverPanel } from "./projects-server.js";
 
 const RECENT_KEPT = 8;
 
@@ -26,6 +27,7 @@ export async function mount(root, shell) {
     desktopActions,
     h("div", { class: "projects-forms" }, createForm, openForm),
     h("div", { class: "projects-forms" }, mergePanel((merged) => onProjectChanged(merged, "Merged; the merged project is open")), namePanel),
+    serverPanel({ alive: () => shell.isCurrent(), onCloned: (cloned) => onProjectChanged(cloned, "Taken offline; the clone is the active project") }),
     recent,
     h("h2", {}, "Project files"),
     list);

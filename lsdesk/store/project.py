@@ -9,12 +9,13 @@ from lsdesk.store.ml import ModelStore
 from lsdesk.store.paging import TaskPages
 from lsdesk.store.project_file import ProjectFile
 from lsdesk.store.review import ReviewStore
+from lsdesk.store.server_link import ServerLinkStore
 from lsdesk.store.tasks import TaskStore
 from lsdesk.store.views import ViewStore
 
 
 class ProjectStore(TaskStore, TaskPages, TaskBrowser, TaskBulk, ViewStore, CompletionStore, ModelStore, FolderStore,
-                   ReviewStore, ExportStore, ProjectFile):
+                   ReviewStore, ExportStore, ServerLinkStore, ProjectFile):
     """Every SQL statement the API needs, over one project file. Thread-safe; close() when done."""
 
     def __init__(self, path, create=False):

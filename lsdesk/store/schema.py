@@ -191,7 +191,11 @@ ALTER TABLE completions ADD COLUMN earlier TEXT;
 CREATE INDEX tasks_labeled ON tasks (id) WHERE completions > cancelled;
 """
 
-# Version 5 (issue 15): the task browser and imports that find duplicates. Saved views; full-text search over the values of task data (a
+# Version 5, issue 17: the link to a Label Studio server the project was pushed to or cloned from. It travels
+# with the file (never the token: that stays in the workspace). server_completions keeps, for each completion
+# both sides hold, the annotation's id there (NULL until learnt: an import does not answer annotation ids) and
+# the result_state both sides last agreed on, so a push sends local edits and a pull finds the server's.
+# Version 5, issue 15: the task browser and imports that find duplicates. Saved views; full-text search over the values of task data (a
 # contentless FTS5 index: imports write nothing to it, a search first indexes the tasks past the
 # `search_indexed` mark in one statement, and triggers keep indexed tasks current when their data
 # changes or they go); files a folder re-sync found removed; partial indexes for the state and score
@@ -228,6 +232,35 @@ CREATE INDEX tasks_by_score ON tasks (score, id) WHERE score IS NOT NULL;
 CREATE INDEX tasks_by_completions ON tasks (completions, id) WHERE completions > 0;
 ALTER TABLE tasks ADD COLUMN data_hash INTEGER;
 UPDATE tasks SET data_hash = data_hash_of(data);
+-- The link to a Label Studio server (issue 17)
+CREATE TABLE server_link (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    url TEXT NOT NULL,
+    project_id INTEGER NOT NULL,
+    pushed_at INTEGER,
+    pulled_at INTEGER,
+    pull_mark TEXT,
+    importing INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE server_tasks (
+    task_id INTEGER PRIMARY KEY,
+    server_id INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE server_completions (
+    completion_id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL,
+    server_id INTEGER UNIQUE,
+    state TEXT NOT NULL
+);
+CREATE INDEX server_completions_by_task ON server_completions (task_id);
+CREATE TABLE server_predictions (
+    prediction_id INTEGER PRIMARY KEY
+);
+CREATE TABLE server_media (
+    local_url TEXT PRIMARY KEY,
+    server_url TEXT NOT NULL
+);
+CREATE INDEX server_media_by_server_url ON server_media (server_url);
 """
 
 # The index of content hashes is made by the first import that looks for duplicates, not by the migration:
