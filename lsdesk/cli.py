@@ -66,6 +66,9 @@ def main(argv=None):
     cloning.add_argument("url", metavar="URL")
     cloning.add_argument("--project-id", type=int, required=True, help="the server project's id")
     cloning.add_argument("-o", "--output", help="file to write (default: a new file in the workspace)")
+    cloning.add_argument("--filter", metavar="JSON", help="take only the tasks this Label Studio Data Manager filter "
+                         'selects, e.g. \'[{"filter": "filter:tasks:id", "operator": "less", "type": "Number", '
+                         '"value": 501}]\'; later pulls keep to them')
     for command in (pushing, pulling, cloning):
         command.add_argument("--token", help="the server's API token (default: $LABEL_STUDIO_TOKEN, or the one "
                                              "kept in the workspace)")

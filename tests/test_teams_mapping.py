@@ -1,5 +1,10 @@
 """The pure mapping between lsdesk tasks and completions and Label Studio server items."""
 
+import json
+import re
+
+import pytest
+
 from lsdesk.teams import mapping
 from lsdesk.teams.client import MAX_FILES_PER_UPLOAD, _multipart, _upload_batches
 
@@ -69,3 +74,15 @@ def test_uploads_go_in_batches_of_at_most_100_files_with_unique_field_names():
     body, content_type = _multipart([("file0", "a.png", b"A"), ("file1", "a.png", b"B")])
     assert content_type.startswith("multipart/form-data; boundary=")
     assert body.count(b'name="file0"') == 1 and body.count(b'name="file1"') == 1
+
+
+def test_batch_filter_takes_the_data_managers_filter_or_its_items_and_says_what_is_wrong():
+    item = {"filter": "filter:tasks:id", "operator": "less", "type": "Number", "value": 3}
+    assert mapping.batch_filter(json.dumps({"conjunction": "and", "items": [item]})) == [item]
+    assert mapping.batch_filter(json.dumps([item])) == [item]
+    for text, said in [("{", "not JSON"), ("[]", "give the filter"),
+                       (json.dumps({"conjunction": "or", "items": [item, item]}), 'use "and"'),
+                       (json.dumps([{"filter": "filter:tasks:id"}]), "item 0 lacks ['operator', 'type', 'value']"),
+                       (json.dumps([{**item, "filter": "tasks:id"}]), "filter:tasks:<column>")]:
+        with pytest.raises(ValueError, match=re.escape(said)):
+            mapping.batch_filter(text)

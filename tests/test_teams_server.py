@@ -162,6 +162,31 @@ def test_clone_then_label_offline_then_push_sends_the_work_back(tmp_path, label_
     assert [a["result"] for a in annotations_of(label_studio, tasks[2]["id"])] == [image_result("Dog", "offline")]
 
 
+def test_clone_of_a_filtered_batch_takes_only_those_tasks_and_pulls_keep_to_them(tmp_path, label_studio):
+    source_ws, source, _media = make_project(tmp_path / "source", "text")
+    client = client_of(label_studio)
+    push(source, client)
+    project_id = source.server_link()["project_id"]
+    source_ws.close()
+    server_ids = sorted(task["id"] for task in server_tasks(label_studio, project_id))
+    batch = [{"filter": "filter:tasks:id", "operator": "less", "type": "Number", "value": server_ids[1] + 1}]
+    output, data_dir = tmp_path / "batch.lsdesk", tmp_path / "laptop"
+    assert run_cli("clone", label_studio.url, "--project-id", str(project_id), "--token", label_studio.token,
+                   "-o", str(output), "--data-dir", str(data_dir), "--filter", json.dumps(batch)) == 0
+    workspace = Workspace(data_dir)
+    store = workspace.open(output)
+    assert store.counts()["tasks"] == 2
+    assert store.server_link()["batch_filter"] == batch
+    # A task outside the batch changes on the server: the next pull does not bring it in.
+    label_studio.call("POST", f"/api/tasks/{server_ids[-1]}/annotations", {"result": text_result()})
+    counts = pull(store, client)
+    assert store.counts()["tasks"] == 2 and counts.get("new_tasks", 0) == 0
+    workspace.close()
+    assert run_cli("clone", label_studio.url, "--project-id", str(project_id), "--token", label_studio.token,
+                   "-o", str(tmp_path / "bad.lsdesk"), "--data-dir", str(data_dir), "--filter", "[{}]") == 2
+    assert not (tmp_path / "bad.lsdesk").exists()
+
+
 def test_a_refused_token_says_which_call_and_the_servers_words(label_studio):
     with pytest.raises(ServerError) as refused:
         LabelStudio(label_studio.url, "not-a-token").whoami()

@@ -6,6 +6,7 @@ from pathlib import Path
 from lsdesk.api.http import ApiError, json_response, read_json_object
 from lsdesk.errors import LsdeskError
 from lsdesk.jobs import JobFailed
+from lsdesk.teams import mapping
 from lsdesk.teams.client import LabelStudio, ServerError, normalized_url
 from lsdesk.teams.sync import clone, pull, push, token_for
 
@@ -60,12 +61,16 @@ def start_clone(store, workspace, jobs):
     project_id = body.get("project_id")
     if not isinstance(project_id, int) or isinstance(project_id, bool) or project_id < 1:
         raise ApiError(400, f"Give project_id as the server project's number, got {project_id!r}")
+    try:
+        batch = mapping.batch_filter(body["filter"]) if body.get("filter") else None
+    except ValueError as error:
+        raise ApiError(400, f"filter: {error}") from None
     output = _text(body, "output", required=False)
     if output and not Path(output).expanduser().parent.is_dir():
         raise ApiError(400, f"The folder {Path(output).expanduser().parent} does not exist")
 
     def work(job):
-        cloned, counts = clone(workspace, client, project_id, output, job=job)
+        cloned, counts = clone(workspace, client, project_id, output, job=job, batch_filter=batch)
         return {**counts, "path": str(cloned.path)}
 
     job = jobs.start("server-clone", store.path, _failing_clearly(work), f"Take project {project_id} of {client.url} offline")

@@ -240,6 +240,7 @@ CREATE TABLE server_link (
     pushed_at INTEGER,
     pulled_at INTEGER,
     pull_mark TEXT,
+    batch_filter TEXT,
     importing INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE server_tasks (

@@ -20,22 +20,26 @@ class ServerLinkStore:
     # -- the link ----------------------------------------------------------------------------------
 
     def server_link(self):
-        """{url, project_id, pushed_at, pulled_at, pull_mark, importing} or None when the project is not linked."""
+        """{url, project_id, pushed_at, pulled_at, pull_mark, importing, batch_filter} or None when the project is
+        not linked. batch_filter: the Data Manager filter items a clone was taken with (None for all tasks)."""
         with self._read() as conn:
-            row = conn.execute("SELECT url, project_id, pushed_at, pulled_at, pull_mark, importing FROM server_link").fetchone()
+            row = conn.execute("SELECT url, project_id, pushed_at, pulled_at, pull_mark, importing, batch_filter "
+                               "FROM server_link").fetchone()
             if row is None:
                 return None
-            link = dict(zip(("url", "project_id", "pushed_at", "pulled_at", "pull_mark", "importing"), row))
+            link = dict(zip(("url", "project_id", "pushed_at", "pulled_at", "pull_mark", "importing", "batch_filter"), row))
             link["importing"] = bool(link["importing"])
+            link["batch_filter"] = json.loads(link["batch_filter"]) if link["batch_filter"] else None
             link["tasks"] = conn.execute("SELECT count(*) FROM server_tasks").fetchone()[0]
             return link
 
-    def link_to_server(self, url, project_id):
+    def link_to_server(self, url, project_id, batch_filter=None):
         with self._write() as conn:
             conn.execute("DELETE FROM server_link")
             for table in ("server_tasks", "server_completions", "server_predictions", "server_media"):
                 conn.execute(f"DELETE FROM {table}")
-            conn.execute("INSERT INTO server_link (id, url, project_id) VALUES (1, ?, ?)", (url, project_id))
+            conn.execute("INSERT INTO server_link (id, url, project_id, batch_filter) VALUES (1, ?, ?, ?)",
+                         (url, project_id, json.dumps(batch_filter) if batch_filter else None))
 
     def mark_link(self, **marks):
         """Set pushed_at, pulled_at, pull_mark or importing on the link."""

@@ -4,6 +4,7 @@ import sys
 
 from lsdesk.errors import LsdeskError
 from lsdesk.progress import Progress
+from lsdesk.teams import mapping
 from lsdesk.teams.client import LabelStudio, normalized_url
 from lsdesk.teams.sync import LinkError, clone, pull, push, token_for
 from lsdesk.workspace import Workspace
@@ -109,8 +110,14 @@ def run_clone(args):
     workspace = Workspace(args.data_dir)
     bar = _Bar("cloning")
     try:
-        store, counts = clone(workspace, _client(workspace, args.url, args.token), args.project_id, args.output, job=bar)
+        batch = mapping.batch_filter(args.filter) if args.filter else None
+        store, counts = clone(workspace, _client(workspace, args.url, args.token), args.project_id, args.output,
+                              job=bar, batch_filter=batch)
         path = store.path
+    except ValueError as error:
+        bar.close()
+        print(f"not cloned: --filter: {error}", file=sys.stderr)
+        return 2
     except LsdeskError as error:
         bar.close()
         _print_error(error, "not cloned: ")

@@ -160,6 +160,39 @@ def export_mark(stamp):
     return moment.strftime(MARK_FORMAT)
 
 
+def batch_filter(text):
+    """A Data Manager filter for `clone --filter`: the JSON of Label Studio's view filters, either
+    {"conjunction": "and", "items": [...]} or just the list of items, each {"filter": "filter:tasks:<column>",
+    "operator", "type", "value"}. Returns the list of items; raises ValueError saying what is wrong.
+
+    The items are joined with "and", and later pulls add "updated_at greater than the mark" to them, so a
+    clone keeps to its batch; Label Studio's filters do not nest, so "or" of several items is refused."""
+    try:
+        given = json.loads(text) if isinstance(text, str) else text
+    except json.JSONDecodeError as error:
+        raise ValueError(f"the filter is not JSON: {error}") from None
+    if isinstance(given, dict):
+        conjunction = given.get("conjunction", "and")
+        items = given.get("items")
+        if conjunction not in ("and", "or"):
+            raise ValueError(f'conjunction must be "and" or "or", got {conjunction!r}')
+        if conjunction == "or" and isinstance(items, list) and len(items) > 1:
+            raise ValueError('several items joined with "or" cannot be kept to on later pulls; use "and"')
+    else:
+        items = given
+    if not isinstance(items, list) or not items:
+        raise ValueError('give the filter as {"conjunction": "and", "items": [...]} or a list of items')
+    for number, item in enumerate(items):
+        missing = [key for key in ("filter", "operator", "type", "value") if not isinstance(item, dict) or key not in item]
+        if missing:
+            raise ValueError(f"item {number} lacks {missing}: each item is "
+                             '{"filter": "filter:tasks:<column>", "operator", "type", "value"}')
+        if not isinstance(item["filter"], str) or not item["filter"].startswith("filter:tasks:"):
+            raise ValueError(f"item {number}: filter must name a task column as filter:tasks:<column>, "
+                             f"got {item['filter']!r}")
+    return items
+
+
 def server_files_in(data):
     """The server media URLs (under /data/) a server task's data names."""
     if not isinstance(data, dict):

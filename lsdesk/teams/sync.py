@@ -261,7 +261,7 @@ def pull(store, client, apply_deletions=False, job=None):
     if link["url"] != client.url:
         raise LinkError(f"{store.path.name} is linked to {link['url']}, not {client.url}")
     job.advance(0, "asking the server for changes")
-    tasks, created_at = _export(client, link["project_id"], link["pull_mark"])
+    tasks, created_at = _export(client, link["project_id"], link["pull_mark"], link["batch_filter"])
     job.total = len(tasks)
     known = {task["id"] for task in tasks}
     linked = store.linked_server_tasks(known)
@@ -311,8 +311,9 @@ class _Media:
         self.name, self.data = name, data
 
 
-def clone(workspace, client, project_id, output=None, job=None):
-    """A new project file from a server project, linked to it, with its media inside; returns (store, counts)."""
+def clone(workspace, client, project_id, output=None, job=None, batch_filter=None):
+    """A new project file from a server project (or the batch of its tasks a Data Manager filter selects: see
+    mapping.batch_filter), linked to it, with its media inside; returns (store, counts)."""
     project = client.get(f"/api/projects/{project_id}")
     title = project.get("title") or f"Label Studio project {project_id}"
     output = Path(output).expanduser() if output else None
@@ -322,7 +323,7 @@ def clone(workspace, client, project_id, output=None, job=None):
     try:
         store.update_settings({"description": project.get("description") or "",
                                "instruction": project.get("expert_instruction") or ""})
-        store.link_to_server(client.url, project_id)
+        store.link_to_server(client.url, project_id, batch_filter)
         counts = pull(store, client, job=job)
         if project.get("label_config"):
             save_config(store, project["label_config"])
@@ -336,12 +337,16 @@ def clone(workspace, client, project_id, output=None, job=None):
     return store, counts
 
 
-def _export(client, project_id, mark):
-    """Tasks changed after `mark` (all of them without one) as a JSON export snapshot, and the snapshot's created_at."""
+def _export(client, project_id, mark, batch_filter=None):
+    """Tasks changed after `mark` (all of them without one), of the batch the filter items select (all without
+    them), as a JSON export snapshot, and the snapshot's created_at."""
     view = None
+    items = list(batch_filter or [])
     if mark:
-        view = client.post("/api/dm/views", {"project": project_id, "data": {"filters": {"conjunction": "and", "items": [
-            {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": mark}]}}})
+        items.append({"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": mark})
+    if items:
+        view = client.post("/api/dm/views", {"project": project_id,
+                                             "data": {"filters": {"conjunction": "and", "items": items}}})
     try:
         options = {"only_with_annotations": False}
         if view:
