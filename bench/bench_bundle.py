@@ -47,8 +47,9 @@ def _ready(app):
 
 
 def cold_starts(display, folder, command, runs):
-    """`runs` starts, each after dropping nothing but what a first start of the day writes (a fresh
-    workspace and Qt cache), so each is a first start of the app on a warm disk."""
+    """`runs` starts after one warm-up, each in a fresh workspace: a first start of the process with
+    the app's files in the disk cache (what a user's second start of the day sees)."""
+    folder.mkdir(parents=True)
     project = make_project(folder / "bench.lsdesk", "Bench", tasks=[f"task {n}" for n in range(1000)])
     one_start(display, folder / "warm-up", project, command)  # reads the files into the disk cache
     return [one_start(display, folder / f"run-{n}", project, command) for n in range(runs)]
@@ -66,13 +67,18 @@ def space(folder):
 def kind(name):
     for marker, label in (("libQt6WebEngineCore", "Qt WebEngine (Chromium): libQt6WebEngineCore"),
                           ("qtwebengine_resources", "Qt WebEngine resources (.pak)"),
-                          ("icudtl.dat", "ICU data (icudtl.dat)"), ("/Qt6/lib/", "other Qt libraries"),
+                          ("icudtl.dat", "Chromium's ICU data (icudtl.dat)"),
+                          ("/Qt6/lib/libicu", "Qt's ICU (libicudata, libicuuc, libicui18n)"),
+                          ("/Qt6/lib/", "other Qt libraries (Core, Gui, Widgets, Quick, Qml, Network, ...)"),
                           ("/Qt6/plugins/", "Qt plugins"), ("/Qt6/", "other Qt files"), ("PyQt6/", "PyQt6 bindings"),
                           ("base_library.zip", "Python standard library"), ("libpython", "Python runtime"),
-                          ("lsdesk/assets/", "lsdesk frontend"), ("lxml/", "lxml")):
+                          ("lsdesk/assets/", "lsdesk frontend"), ("lxml/", "lxml"),
+                          ("python3.", "Python extension modules")):
         if marker in f"/{name}":
             return label
-    return "everything else (Python extensions, system libraries)"
+    if "/" not in name and ".so" in name:
+        return "system libraries brought along (NSS, X11/xcb, glib, OpenSSL, libstdc++, ...)"
+    return "everything else"
 
 
 def main():
