@@ -110,7 +110,8 @@ def main():
         print(f"| {label} | {size / 1e6:.1f} | {size / total:.0%} |")
     print(f"\nstart of `COMMAND FILE` (1,000 tasks) under Xvfb, {args.runs} runs after one warm-up, each with a "
           "fresh workspace\n")
-    print("| command | window on screen (median) | usable page (median) | min–max usable |\n| --- | --- | --- | --- |")
+    print("| command | window on screen (median) | usable page (median) | min–max usable |")
+    print("| --- | --- | --- | --- |")
     for name, label in (("bundle", "bundle: lsdesk/lsdesk"), ("pip", f"pip install: {pip_command}")):
         shown, usable = zip(*timings[name])
         print(f"| {label} | {statistics.median(shown):.2f} s | {statistics.median(usable):.2f} s | "
