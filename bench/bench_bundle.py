@@ -76,8 +76,10 @@ def kind(name):
                           ("python3.", "Python extension modules")):
         if marker in f"/{name}":
             return label
-    if "/" not in name and ".so" in name:
+    if name.count("/") == 1 and ".so" in name:
         return "system libraries brought along (NSS, X11/xcb, glib, OpenSSL, libstdc++, ...)"
+    if "/" not in name:
+        return "the executable (PyInstaller's loader and the compiled Python modules)"
     return "everything else"
 
 
