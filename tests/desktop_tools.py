@@ -60,19 +60,21 @@ class Xvfb:
 
 
 class DesktopApp:
-    """`lsdesk ARGS` in a subprocess on `display`, with Chromium's DevTools on a free port."""
+    """`lsdesk ARGS` in a subprocess on `display`, with Chromium's DevTools on a free port.
 
-    def __init__(self, display, log_dir, *args, env=None):
+    `command` runs another lsdesk (the self-contained app's executable); `base_env` replaces this
+    process's environment as the one `env` is added to."""
+
+    def __init__(self, display, log_dir, *args, env=None, command=(sys.executable, "-m", "lsdesk"), base_env=None):
         self.display = display
         self.devtools_port = free_port()
         log_dir.mkdir(parents=True, exist_ok=True)
         self._stdout = log_dir / f"lsdesk-{self.devtools_port}.out"
         self._stderr = log_dir / f"lsdesk-{self.devtools_port}.err"
-        environment = {**os.environ, **(env or {}), "DISPLAY": display,
+        environment = {**(os.environ if base_env is None else base_env), **(env or {}), "DISPLAY": display,
                        "QTWEBENGINE_REMOTE_DEBUGGING": f"127.0.0.1:{self.devtools_port}"}
         with self._stdout.open("w") as out, self._stderr.open("w") as err:
-            self.process = subprocess.Popen([sys.executable, "-m", "lsdesk", *args], stdout=out, stderr=err,
-                                            env=environment)
+            self.process = subprocess.Popen([*command, *args], stdout=out, stderr=err, env=environment)
         self.url = wait_for(self._announced_url, 60, "lsdesk to print its URL")
 
     def _announced_url(self):

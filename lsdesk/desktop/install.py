@@ -130,7 +130,10 @@ def _read(path):
 
 
 def launch_command():
-    """How a file manager starts this lsdesk: its console script, or this Python running the package."""
+    """How a file manager starts this lsdesk: the self-contained app's own executable, its console
+    script, or this Python running the package."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
     script = Path(sys.executable).with_name("lsdesk")
     return [str(script)] if script.exists() else [sys.executable, "-m", "lsdesk"]
 
