@@ -75,9 +75,11 @@ class LabelPage {
   }
 
   // The queue's next task, as the newest of the session's history; the end of the queue when none is left.
-  async continueQueue({ replace = false } = {}) {
-    const task = await this.queue.next();
-    if (!task) {
+  // `upcoming` is that task when it was already asked for (see submit).
+  async continueQueue({ replace = false, upcoming = null } = {}) {
+    const answer = await (upcoming ?? this.queue.next());
+    const { draft, ...task } = answer ?? {};
+    if (!answer) {
       this.shell.setUrl(`/label${this.queue.urlSearch}`, { replace });
       await this.showQueueEnd();
       return;
@@ -90,11 +92,13 @@ class LabelPage {
     }
     this.history.visit(task.id, { asNewest: true });
     this.shell.setUrl(this.taskUrl(task.id), { replace });
-    await this.show(task);
+    await this.show(task, draft);
   }
 
   async openTask(taskId) {
     let task;
+    // The task and its draft side by side; a draft that could not be read is asked again by show().
+    const draft = api.get(`/api/tasks/${encodeURIComponent(taskId)}/draft`).catch(() => undefined);
     try {
       task = await api.get(`/api/tasks/${encodeURIComponent(taskId)}`);
     } catch (error) {
@@ -105,7 +109,7 @@ class LabelPage {
       return;
     }
     this.history.visit(task.id);
-    await this.show(task);
+    await this.show(task, await draft);
   }
 
   async showQueueEnd() {
@@ -130,16 +134,18 @@ class LabelPage {
     this.root.replaceChildren(h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, "Label")), notice);
   }
 
-  async show(task) {
+  // Show `task` with its draft (null: none; undefined: not asked yet). The progress line is asked
+  // for once the editor is drawn, so its requests never hold up the task.
+  async show(task, draft = undefined) {
     const ticket = ++this.version;
-    const draft = await api.get(`/api/tasks/${task.id}/draft`);
+    if (draft === undefined) draft = await api.get(`/api/tasks/${task.id}/draft`);
     if (ticket !== this.version) return;
     this.task = task;
     this.shownAt = performance.now();
     this.render();
     this.root.querySelector("h1").focus({ preventScroll: true });
-    this.showProgress();
     await this.startFrom(startingPoint(task, draft));
+    if (this.task === task) this.showProgress();
   }
 
   async showProgress() {
@@ -297,9 +303,7 @@ class LabelPage {
         toast(`Completion #${start.item.id} updated`);
         await this.show(await api.get(`/api/tasks/${task.id}`));
       } else {
-        await api.post(`/api/tasks/${task.id}/completions`, body);
-        toast(`Task ${task.id} submitted`);
-        await this.forward();
+        await this.saveAndForward(api.post(`/api/tasks/${task.id}/completions`, body), `Task ${task.id} submitted`);
       }
     }, "Could not submit");
   }
@@ -309,9 +313,8 @@ class LabelPage {
     await this.act(async () => {
       await this.drafts.cancel();
       const { task } = this;
-      await api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`, { result: [], lead_time: this.leadTime() });
-      toast(`Task ${task.id} skipped`);
-      await this.forward();
+      await this.saveAndForward(api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`,
+        { result: [], lead_time: this.leadTime() }), `Task ${task.id} skipped`);
     }, "Could not skip");
   }
 
@@ -338,11 +341,23 @@ class LabelPage {
     }, "Could not open the next task");
   }
 
+  // Waits for `saving` (the shown task's completion), says `savedMessage` and goes forward. When the session is at its
+  // newest task and the queue is the sampler's, the next task is asked for while the save runs: the
+  // sampler passes over the task being saved, which is what it would do once the save has landed.
+  async saveAndForward(saving, savedMessage) {
+    const upcoming = this.history.cursor === this.history.ids.length - 1 && this.queue.nextAfter
+      ? this.queue.nextAfter(this.task.id) : null;
+    upcoming?.catch(() => {}); // a failed save is what is reported; this answer is then unused
+    await saving;
+    toast(savedMessage);
+    await this.forward(upcoming);
+  }
+
   // Forward along the history to where the session was, then on in the queue.
-  async forward() {
+  async forward(upcoming = null) {
     const later = this.history.step(1);
     if (later === null) {
-      await this.continueQueue();
+      await this.continueQueue({ upcoming });
       return;
     }
     this.shell.setUrl(this.taskUrl(later));
