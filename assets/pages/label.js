@@ -15,6 +15,7 @@ import { SessionHistory, queueFromUrl } from "./label-queue.js";
 import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
+let editorModule = null;
 
 const PAGE_HOTKEYS = [
   { keys: "ctrl+enter", description: "Submit, or update the completion being edited (works while typing)" },
@@ -220,8 +221,10 @@ class LabelPage {
     this.parts.submit.disabled = true;
     this.parts.editorHost.replaceChildren(h("p", { class: "loading" }, "Loading the editor…"));
     try {
-      const { createEditor } = await import(EDITOR_MODULE);
+      // Imported once: awaiting import() again yields to other tasks, which can cost a frame.
+      editorModule ??= await import(EDITOR_MODULE);
       if (ticket !== this.version) return;
+      const { createEditor } = editorModule;
       this.parts.editorHost.replaceChildren();
       this.editor = createEditor(this.parts.editorHost, {
         config: this.project.config.label_config,
