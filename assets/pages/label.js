@@ -16,6 +16,16 @@ import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
 let editorModule = null;
+let editorLoading = null;
+
+// The editor module, imported once; a failed import is tried again next time.
+function loadEditor() {
+  editorLoading ??= import(EDITOR_MODULE).catch((error) => {
+    editorLoading = null;
+    throw error;
+  });
+  return editorLoading;
+}
 
 const PAGE_HOTKEYS = [
   { keys: "ctrl+enter", description: "Submit, or update the completion being edited (works while typing)" },
@@ -57,17 +67,22 @@ class LabelPage {
   }
 
   async openFromUrl(rawId) {
+    // What the page will need is asked for at once, side by side: the project, the editor module and,
+    // for the sampler's queue, its next task (unused if the project turns out to have no config).
+    loadEditor().catch(() => {}); // startFrom reports a failure
+    this.queue = queueFromUrl(this.shell.query);
+    const upcoming = rawId === undefined && this.queue.key === "sampling" ? this.queue.next() : null;
+    upcoming?.catch(() => {});
     this.project = await api.get("/api/project");
     if (!this.project.config.label_config) {
       this.showMessage(infoNotice("No labeling config yet", "Choose what to label before opening tasks.",
         h("a", { href: "/setup" }, "Set up labeling →")));
       return;
     }
-    this.queue = queueFromUrl(this.shell.query);
     this.history = new SessionHistory(this.project.uuid, this.queue);
     // A query's queue opened without a task starts at its first task, even if this tab walked it before.
     if (rawId === undefined && this.queue.key !== "sampling") this.history.restart();
-    if (rawId === undefined) await this.continueQueue({ replace: true });
+    if (rawId === undefined) await this.continueQueue({ replace: true, upcoming });
     else await this.openTask(rawId);
   }
 
@@ -222,7 +237,7 @@ class LabelPage {
     this.parts.editorHost.replaceChildren(h("p", { class: "loading" }, "Loading the editor…"));
     try {
       // Imported once: awaiting import() again yields to other tasks, which can cost a frame.
-      editorModule ??= await import(EDITOR_MODULE);
+      editorModule ??= await loadEditor();
       if (ticket !== this.version) return;
       const { createEditor } = editorModule;
       this.parts.editorHost.replaceChildren();
