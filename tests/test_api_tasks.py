@@ -213,6 +213,39 @@ def test_next_answers_null_instead_of_404_when_asked_to(text_project):
     assert text_project.get("/api/project/next").status == 404
 
 
+def test_next_passes_over_the_excluded_task_in_every_sampling_mode(text_project):
+    answer = text_project.post("/api/project/import", json=[
+        {"data": {"text": "a"}, "predictions": [{"result": [], "score": 0.2}]},
+        {"data": {"text": "b"}, "predictions": [{"result": [], "score": 0.9}]},
+    ])
+    low, high = answer.json["new_task_ids"]
+    for sampling, first, other in [("sequential", low, high), ("prediction-score-min", low, high),
+                                   ("prediction-score-max", high, low), ("uniform", None, None)]:
+        text_project.patch("/api/project", json={"sampling": sampling})
+        if first is not None:
+            assert text_project.get("/api/project/next").json["id"] == first
+            assert text_project.get(f"/api/project/next?exclude={first}").json["id"] == other
+        for excluded, left in [(low, high), (high, low)]:
+            for _ in range(5 if sampling == "uniform" else 1):
+                assert text_project.get(f"/api/project/next?exclude={excluded}").json["id"] == left
+    label(text_project, low)
+    text_project.patch("/api/project", json={"sampling": "sequential"})
+    assert text_project.get(f"/api/project/next?exclude={high}&if_none=null").json is None
+    assert text_project.get("/api/project/next?exclude=abc").status == 400
+    assert text_project.get(f"/api/project/next?exclude={2**70}&if_none=null").json["id"] == high
+
+
+def test_next_adds_the_tasks_draft_when_asked(text_project):
+    first, second = import_texts(text_project, "a", "b")
+    assert text_project.get("/api/project/next?draft=1").json["draft"] is None
+    assert "draft" not in text_project.get("/api/project/next").json
+    result = choice("Positive")
+    assert text_project.request("PUT", f"/api/tasks/{second}/draft", json_body={"result": result}).status in (200, 201)
+    answer = text_project.get(f"/api/project/next?exclude={first}&draft=1").json
+    assert answer["id"] == second and answer["draft"]["result"] == result
+    assert answer["draft"] == text_project.get(f"/api/tasks/{second}/draft").json
+
+
 def test_next_uniform_returns_only_unlabeled_tasks(text_project):
     ids = import_texts(text_project, *"abcdefgh")
     for task_id in ids[:6]:

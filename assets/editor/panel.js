@@ -34,23 +34,57 @@ function renderRegionList(ctx, side) {
   const list = document.createElement("ol");
   list.setAttribute("aria-label", "Regions");
   panel.append(heading, list);
+  // Rows by region id with what they show; a row is made again only when what it shows changed, and
+  // moved only when its place did, so a change to one region of hundreds touches one row.
+  const rows = new Map();
   const draw = () => {
-    const ids = store.regionIds().filter((id) => store.region(id).some((item) => item.value && isRegion(item)));
+    const itemsById = regionItems(store.items);
+    const ids = [...itemsById.keys()].filter((id) => itemsById.get(id).some((item) => item.value && isRegion(item)));
     side.hidden = !drawsRegions && !ids.length;
     heading.textContent = `Regions (${ids.length})`;
-    const names = ids.map((id) => regionName(ctx, id));
+    const names = ids.map((id) => regionName(ctx, itemsById.get(id)));
     const uses = new Map();
     for (const name of names) uses.set(name, (uses.get(name) || 0) + 1);
     const seen = new Map();
-    list.replaceChildren(...ids.map((id, index) => {
+    const kept = new Map();
+    let place = list.firstChild;
+    ids.forEach((id, index) => {
       const name = names[index];
       seen.set(name, (seen.get(name) || 0) + 1);
-      return regionRow(ctx, id, uses.get(name) > 1 ? `${name} #${seen.get(name)}` : name);
-    }));
+      const label = uses.get(name) > 1 ? `${name} #${seen.get(name)}` : name;
+      const look = `${label}\n${store.selected === id}\n${store.hidden.has(id)}`;
+      let row = rows.get(id);
+      if (!row || row.look !== look) {
+        const element = regionRow(ctx, id, label);
+        if (row) {
+          if (place === row.element) place = element;
+          row.element.replaceWith(element);
+        }
+        row = { element, look };
+      }
+      kept.set(id, row);
+      if (row.element !== place) list.insertBefore(row.element, place);
+      else place = place.nextSibling;
+    });
+    for (const [id, row] of rows) if (!kept.has(id)) row.element.remove();
+    rows.clear();
+    for (const [id, row] of kept) rows.set(id, row);
   };
   store.subscribe(draw);
   draw();
   return panel;
+}
+
+// The items of each region by id, regions in the order they first appear (store.regionIds() and
+// store.region(id) in one pass).
+function regionItems(items) {
+  const byId = new Map();
+  for (const item of items) {
+    if (item.type === "relation" || !item.id) continue;
+    if (!byId.has(item.id)) byId.set(item.id, []);
+    byId.get(item.id).push(item);
+  }
+  return byId;
 }
 
 // A result item that marks a place in the data (has geometry or a span), not a whole-task answer.
@@ -60,8 +94,7 @@ function isRegion(item) {
 }
 
 // A region's labels, with its text or its time span when it has one.
-function regionName(ctx, id) {
-  const items = ctx.store.region(id);
+function regionName(ctx, items) {
   const text = items.find((item) => item.value && typeof item.value.text === "string" && item.type !== "textarea");
   const time = items.find((item) => ctx.objects?.get(item.to_name)?.tag === "Audio" && typeof item.value?.start === "number");
   return [labelsOf(items).join(", ") || "(no label)", text ? `“${text.value.text.slice(0, 40)}”` : "",

@@ -86,14 +86,18 @@ export function taskFileName(task, config) {
   return null;
 }
 
+let valueKeysOf = { config: null, keys: [] }; // the last config's keys: every task of a project asks the same
+
 // The data keys ($key) the config's tags read, in config order.
 function objectValueKeys(config) {
+  if (valueKeysOf.config === config) return valueKeysOf.keys;
   const doc = new DOMParser().parseFromString(config, "text/xml");
   const keys = [];
   for (const element of doc.querySelectorAll("[value^='$']")) {
     const key = element.getAttribute("value").slice(1);
     if (key && !keys.includes(key)) keys.push(key);
   }
+  valueKeysOf = { config, keys };
   return keys;
 }
 

@@ -20,9 +20,15 @@ class SamplingQueue {
   title = "Next by sampling";
   urlSearch = "";
 
-  // The next task (the whole task), or null when none is left.
+  // The next task (the whole task, with its draft as `draft`), or null when none is left.
   async next() {
-    return api.get("/api/project/next?if_none=null");
+    return api.get("/api/project/next?if_none=null&draft=1");
+  }
+
+  // The task next() will give once `taskId` is labeled: asked while that task is being saved, so the
+  // two requests run side by side.
+  async nextAfter(taskId) {
+    return api.get(`/api/project/next?if_none=null&draft=1&exclude=${encodeURIComponent(taskId)}`);
   }
 
   restore() {}

@@ -15,6 +15,17 @@ import { SessionHistory, queueFromUrl } from "./label-queue.js";
 import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
+let editorModule = null;
+let editorLoading = null;
+
+// The editor module, imported once; a failed import is tried again next time.
+function loadEditor() {
+  editorLoading ??= import(EDITOR_MODULE).catch((error) => {
+    editorLoading = null;
+    throw error;
+  });
+  return editorLoading;
+}
 
 const PAGE_HOTKEYS = [
   { keys: "ctrl+enter", description: "Submit, or update the completion being edited (works while typing)" },
@@ -56,17 +67,22 @@ class LabelPage {
   }
 
   async openFromUrl(rawId) {
+    // What the page will need is asked for at once, side by side: the project, the editor module and,
+    // for the sampler's queue, its next task (unused if the project turns out to have no config).
+    loadEditor().catch(() => {}); // startFrom reports a failure
+    this.queue = queueFromUrl(this.shell.query);
+    const upcoming = rawId === undefined && this.queue.key === "sampling" ? this.queue.next() : null;
+    upcoming?.catch(() => {});
     this.project = await api.get("/api/project");
     if (!this.project.config.label_config) {
       this.showMessage(infoNotice("No labeling config yet", "Choose what to label before opening tasks.",
         h("a", { href: "/setup" }, "Set up labeling →")));
       return;
     }
-    this.queue = queueFromUrl(this.shell.query);
     this.history = new SessionHistory(this.project.uuid, this.queue);
     // A query's queue opened without a task starts at its first task, even if this tab walked it before.
     if (rawId === undefined && this.queue.key !== "sampling") this.history.restart();
-    if (rawId === undefined) await this.continueQueue({ replace: true });
+    if (rawId === undefined) await this.continueQueue({ replace: true, upcoming });
     else await this.openTask(rawId);
   }
 
@@ -75,9 +91,11 @@ class LabelPage {
   }
 
   // The queue's next task, as the newest of the session's history; the end of the queue when none is left.
-  async continueQueue({ replace = false } = {}) {
-    const task = await this.queue.next();
-    if (!task) {
+  // `upcoming` is that task when it was already asked for (see submit).
+  async continueQueue({ replace = false, upcoming = null } = {}) {
+    const answer = await (upcoming ?? this.queue.next());
+    const { draft, ...task } = answer ?? {};
+    if (!answer) {
       this.shell.setUrl(`/label${this.queue.urlSearch}`, { replace });
       await this.showQueueEnd();
       return;
@@ -90,11 +108,13 @@ class LabelPage {
     }
     this.history.visit(task.id, { asNewest: true });
     this.shell.setUrl(this.taskUrl(task.id), { replace });
-    await this.show(task);
+    await this.show(task, draft);
   }
 
   async openTask(taskId) {
     let task;
+    // The task and its draft side by side; a draft that could not be read is asked again by show().
+    const draft = api.get(`/api/tasks/${encodeURIComponent(taskId)}/draft`).catch(() => undefined);
     try {
       task = await api.get(`/api/tasks/${encodeURIComponent(taskId)}`);
     } catch (error) {
@@ -105,7 +125,7 @@ class LabelPage {
       return;
     }
     this.history.visit(task.id);
-    await this.show(task);
+    await this.show(task, await draft);
   }
 
   async showQueueEnd() {
@@ -130,16 +150,18 @@ class LabelPage {
     this.root.replaceChildren(h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, "Label")), notice);
   }
 
-  async show(task) {
+  // Show `task` with its draft (null: none; undefined: not asked yet). The progress line is asked
+  // for once the editor is drawn, so its requests never hold up the task.
+  async show(task, draft = undefined) {
     const ticket = ++this.version;
-    const draft = await api.get(`/api/tasks/${task.id}/draft`);
+    if (draft === undefined) draft = await api.get(`/api/tasks/${task.id}/draft`);
     if (ticket !== this.version) return;
     this.task = task;
     this.shownAt = performance.now();
     this.render();
     this.root.querySelector("h1").focus({ preventScroll: true });
-    this.showProgress();
     await this.startFrom(startingPoint(task, draft));
+    if (this.task === task) this.showProgress();
   }
 
   async showProgress() {
@@ -214,8 +236,10 @@ class LabelPage {
     this.parts.submit.disabled = true;
     this.parts.editorHost.replaceChildren(h("p", { class: "loading" }, "Loading the editor…"));
     try {
-      const { createEditor } = await import(EDITOR_MODULE);
+      // Imported once: awaiting import() again yields to other tasks, which can cost a frame.
+      editorModule ??= await loadEditor();
       if (ticket !== this.version) return;
+      const { createEditor } = editorModule;
       this.parts.editorHost.replaceChildren();
       this.editor = createEditor(this.parts.editorHost, {
         config: this.project.config.label_config,
@@ -297,9 +321,7 @@ class LabelPage {
         toast(`Completion #${start.item.id} updated`);
         await this.show(await api.get(`/api/tasks/${task.id}`));
       } else {
-        await api.post(`/api/tasks/${task.id}/completions`, body);
-        toast(`Task ${task.id} submitted`);
-        await this.forward();
+        await this.saveAndForward(api.post(`/api/tasks/${task.id}/completions`, body), `Task ${task.id} submitted`);
       }
     }, "Could not submit");
   }
@@ -309,9 +331,8 @@ class LabelPage {
     await this.act(async () => {
       await this.drafts.cancel();
       const { task } = this;
-      await api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`, { result: [], lead_time: this.leadTime() });
-      toast(`Task ${task.id} skipped`);
-      await this.forward();
+      await this.saveAndForward(api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`,
+        { result: [], lead_time: this.leadTime() }), `Task ${task.id} skipped`);
     }, "Could not skip");
   }
 
@@ -338,11 +359,23 @@ class LabelPage {
     }, "Could not open the next task");
   }
 
+  // Waits for `saving` (the shown task's completion), says `savedMessage` and goes forward. When the session is at its
+  // newest task and the queue is the sampler's, the next task is asked for while the save runs: the
+  // sampler passes over the task being saved, which is what it would do once the save has landed.
+  async saveAndForward(saving, savedMessage) {
+    const upcoming = this.history.cursor === this.history.ids.length - 1 && this.queue.nextAfter
+      ? this.queue.nextAfter(this.task.id) : null;
+    upcoming?.catch(() => {}); // a failed save is what is reported; this answer is then unused
+    await saving;
+    toast(savedMessage);
+    await this.forward(upcoming);
+  }
+
   // Forward along the history to where the session was, then on in the queue.
-  async forward() {
+  async forward(upcoming = null) {
     const later = this.history.step(1);
     if (later === null) {
-      await this.continueQueue();
+      await this.continueQueue({ upcoming });
       return;
     }
     this.shell.setUrl(this.taskUrl(later));

@@ -104,8 +104,14 @@ def _carries(body, *keys):
 
 def next_task(store, live_pauses):
     """The next task by sampling; when none is left, 0.8's 404, or 200 `null` with `?if_none=null`
-    (the Label page asks so, since a browser logs every 404 as a console error)."""
-    task_id = store.next_task_id(store.settings()["sampling"])
+    (the Label page asks so, since a browser logs every 404 as a console error).
+
+    lsdesk's own parameters, for the Label page's one request between two tasks: `exclude=<id>` passes
+    over that task (the one being saved meanwhile), `draft=1` adds the task's draft (or null) as "draft"."""
+    exclude = int_param("exclude", None)
+    if exclude is not None and not -2**63 <= exclude < 2**63:
+        exclude = None  # no task has that id, so none is passed over
+    task_id = store.next_task_id(store.settings()["sampling"], exclude)
     task = store.task(task_id) if task_id is not None else None
     if task is None:
         if param("if_none") == "null":
@@ -114,4 +120,6 @@ def next_task(store, live_pauses):
     backends = store.ml_backends()
     if backends:
         task = predict_live(store, backends, task, config_line(store), request_origin(), live_pauses)
+    if param("draft") == "1":
+        task = {**task, "draft": store.draft(task_id)}
     return json_response(task)

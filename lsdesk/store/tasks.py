@@ -94,18 +94,21 @@ class TaskStore:
             return [row[0] for row in conn.execute(
                 "SELECT id FROM tasks WHERE completions > 0 ORDER BY id")]
 
-    def next_task_id(self, sampling):
-        """The task to label next, or None when every task has a completion."""
+    def next_task_id(self, sampling, exclude=None):
+        """The task to label next, or None when every task has a completion; `exclude` (a task id) is
+        passed over, as if it were labeled: the Label page asks so while it saves that task."""
+        but = "" if exclude is None else " AND id != ?"
+        args = () if exclude is None else (exclude,)
         with self._read() as conn:
             if sampling.startswith("prediction-score-"):
                 direction = "" if sampling == "prediction-score-min" else " DESC"
                 row = conn.execute(
                     "SELECT id FROM tasks INDEXED BY tasks_unlabeled_by_score "
-                    "WHERE completions = 0 AND score IS NOT NULL "
-                    f"ORDER BY score{direction}, id{direction} LIMIT 1").fetchone()
+                    f"WHERE completions = 0 AND score IS NOT NULL{but} "
+                    f"ORDER BY score{direction}, id{direction} LIMIT 1", args).fetchone()
                 if row:
                     return row[0]
-            first = "SELECT id FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0"
+            first = f"SELECT id FROM tasks INDEXED BY tasks_unlabeled WHERE completions = 0{but}"
             if sampling == "uniform":
                 # Two sub-selects: SQLite finds min and max by one index seek each only
                 # when a query asks for one of them.
@@ -118,9 +121,10 @@ class TaskStore:
                 # of labeled ones is a little likelier, which a labeler cannot notice and
                 # which keeps this one index look-up at any project size.
                 start = random.randint(low, high)
-                row = conn.execute(f"{first} AND id >= ? ORDER BY id LIMIT 1", (start,)).fetchone()
-                return row[0]
-            row = conn.execute(f"{first} ORDER BY id LIMIT 1").fetchone()
+                row = conn.execute(f"{first} AND id >= ? ORDER BY id LIMIT 1", (*args, start)).fetchone()
+                if row or exclude is None:
+                    return row[0]
+            row = conn.execute(f"{first} ORDER BY id LIMIT 1", args).fetchone()
             return row[0] if row else None
 
     # -- writing tasks -----------------------------------------------------------------
