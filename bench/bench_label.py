@@ -285,7 +285,6 @@ def main():
                              lambda api: import_images(api, workdir, args.samples + 20, 200), "boxes", args.samples,
                              choose=False)
         if args.regions:
-            rng = random.Random(5)
             rows += run_scenario(browser, workdir, f"image, {args.regions} boxes",
                                  lambda api: import_images(api, workdir, 3, args.regions), "boxes", 0,
                                  choose=False, drag=120)
