@@ -7,6 +7,7 @@ import json
 import random
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from lsdesk import settings as defaults
@@ -136,7 +137,7 @@ class TaskStore:
         """
         started = now()
         encode = compact_json
-        with self._write() as conn, _cyclic_gc_paused():
+        with self._write() as conn, _cyclic_gc_paused(), _BatchWriter(conn, duplicates == "import") as writer:
             first_id = task_id = _next_id(conn, "tasks")
             rows = _TaskRows(_uuid_prefix(), started)
             new_uuid = _uuids(_uuid_prefix())
@@ -151,8 +152,10 @@ class TaskStore:
                 if found is not None and found.seen(item, data_hash, data_text, task_id):
                     continue
                 if "upload" in task:
+                    writer.wait()
                     _store_upload(conn, task["upload"], started)
                 if "source_file" in task:
+                    writer.wait()
                     record_source_file(conn, task_id, task["source_file"])
                 key_sets[tuple(data) if type(data) is dict else ()] += 1
                 if meta is None and not task.get("completions") and not task.get("predictions"):
@@ -178,10 +181,12 @@ class TaskStore:
                               completions, cancelled, completed_at, score, data_hash))
                 task_id += 1
                 if len(rows.rows) >= defaults.IMPORT_BATCH:
-                    _flush_import(conn, rows, completion_rows, prediction_rows)
+                    writer.write(*rows.taken(), completion_rows, prediction_rows)
+                    completion_rows, prediction_rows = [], []
                     if found is not None:
                         found.flushed()
-            _flush_import(conn, rows, completion_rows, prediction_rows)
+            writer.write(*rows.taken(), completion_rows, prediction_rows)
+            writer.wait()
             if found is not None and duplicates == "ask" and found.count:
                 raise DuplicatesFound(found.count, found.items, found.examples)
             task_count = task_id - first_id
@@ -370,18 +375,56 @@ class _TaskRows:
             self.plain = False
         self.rows.append(row)
 
-    def flush(self, conn):
-        conn.executemany(self.plain_insert if self.plain else self.full_insert, self.rows)
-        self.rows.clear()
-        self.plain = True
+    def taken(self):
+        """(the INSERT, the rows) of this batch; the next batch starts empty."""
+        taken = (self.plain_insert if self.plain else self.full_insert, self.rows)
+        self.rows, self.plain = [], True
+        return taken
 
 
-def _flush_import(conn, rows, completion_rows, prediction_rows):
-    """Write one batch of an import and empty it for the next."""
-    rows.flush(conn)
+class _BatchWriter:
+    """Writes an import's batches on its connection. With `background`, each batch is inserted by a second thread
+    while the next one is read and checked: sqlite3 lets go of the GIL while SQLite works, so the two share the
+    machine's cores. One batch at a time; wait() before the connection is used for anything else. Leaving the
+    block waits for the batch under way, so the transaction ends (commit or rollback) after it."""
+
+    def __init__(self, conn, background):
+        self._conn = conn
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="import-writes") if background else None
+        self._pending = None
+
+    def write(self, task_insert, task_rows, completion_rows, prediction_rows):
+        self.wait()
+        if self._pool is None:
+            _write_batch(self._conn, task_insert, task_rows, completion_rows, prediction_rows)
+        else:
+            self._pending = self._pool.submit(_write_batch, self._conn, task_insert, task_rows, completion_rows,
+                                              prediction_rows)
+
+    def wait(self):
+        """Until the batch under way is written; raises what writing it raised."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            self.wait()
+        except Exception:
+            if kind is None:  # else the error already on its way says what went wrong first
+                raise
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+
+
+def _write_batch(conn, task_insert, task_rows, completion_rows, prediction_rows):
+    """Insert one batch of an import's rows."""
+    conn.executemany(task_insert, task_rows)
     conn.executemany(
         "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?)", completion_rows)
     insert_prediction_rows(conn, prediction_rows)
-    for batch in (completion_rows, prediction_rows):
-        batch.clear()
