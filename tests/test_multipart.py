@@ -97,6 +97,13 @@ def test_small_files_adding_up_to_more_than_100_kb_import_in_one_upload(text_api
     assert answer.json["formats"] == {".csv": 3}
 
 
+def test_a_boundary_with_capital_letters_is_found(text_api):  # noqa: F811
+    body = (b'--AbC\r\nContent-Disposition: form-data; name="f"; filename="t.json"\r\n\r\n[{"text": "x"}]\r\n'
+            b"--AbC--\r\n")
+    answer = text_api.post("/api/project/import", body=body, headers={"Content-Type": "multipart/form-data; boundary=AbC"})
+    assert answer.status == 201, answer
+
+
 def test_a_body_without_a_boundary_is_a_400_with_json(text_api):  # noqa: F811
     answer = text_api.post("/api/project/import", body=b"--x--\r\n", headers={"Content-Type": "multipart/form-data"})
     assert answer.status == 400, answer

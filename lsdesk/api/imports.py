@@ -24,7 +24,7 @@ def import_tasks(store):
     if kind == "application/json":
         files = [(REQUEST_BODY, body_stream())]
     elif kind == "multipart/form-data":
-        boundary, charset = boundary_of(request.content_type)
+        boundary, charset = boundary_of(request.environ.get("CONTENT_TYPE", ""))  # content_type is lowercased
         files = [(_file_name(name, filename), stream)
                  for name, filename, stream in file_parts(body_stream(), boundary, charset)]
     elif kind == "application/x-www-form-urlencoded" and request.forms.get("url"):
