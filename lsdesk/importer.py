@@ -243,16 +243,15 @@ def _counted_items(name, stream, counted, place, series_files=False):
     With `series_files` a CSV/TSV file is one item: the file itself, stored and pointed at."""
     place.file, place.number = name, 0
     if name == REQUEST_BODY:
-        for item in read_file(name, stream):
-            counted["request"] += 1
-            place.number += 1
+        for place.number, item in enumerate(read_file(name, stream), 1):
             yield item
+        if place.number:
+            counted["request"] += place.number
         return
     counted[posixpath.splitext(name)[1].lower()] += 1
     if series_files and kind_of(name) in ("csv", "tsv"):
         place.number = 1
         yield MediaFile(name=posixpath.basename(name.replace("\\", "/")), data=stream.read())
         return
-    for item in read_file(name, stream):
-        place.number += 1
+    for place.number, item in enumerate(read_file(name, stream), 1):
         yield item

@@ -10,6 +10,7 @@ from bottle import request
 
 from lsdesk import settings as defaults
 from lsdesk.api.http import ApiError, body_stream, json_response
+from lsdesk.api.multipart import boundary_of, file_parts
 from lsdesk.importer import DUPLICATES, REQUEST_BODY, ImportRejected, import_files, parse_key_map
 from lsdesk.project_view import current_config
 
@@ -23,7 +24,9 @@ def import_tasks(store):
     if kind == "application/json":
         files = [(REQUEST_BODY, body_stream())]
     elif kind == "multipart/form-data":
-        files = [(_file_name(part), part.file) for part in request.files.values()]
+        boundary, charset = boundary_of(request.environ.get("CONTENT_TYPE", ""))  # content_type is lowercased
+        files = [(_file_name(name, filename), stream)
+                 for name, filename, stream in file_parts(body_stream(), boundary, charset)]
     elif kind == "application/x-www-form-urlencoded" and request.forms.get("url"):
         files = [_download(request.forms.get("url"))]
     else:
@@ -40,9 +43,9 @@ def import_tasks(store):
     return json_response(summary, status=201)
 
 
-def _file_name(part):
+def _file_name(field, filename):
     """The uploaded file's own name (0.8 used the form field's name instead)."""
-    return posixpath.basename((part.raw_filename or part.name or "upload").replace("\\", "/"))
+    return posixpath.basename((filename or field or "upload").replace("\\", "/"))
 
 
 def _download(url):

@@ -162,8 +162,9 @@ def _timestamp(value, fallback):
     return int(seconds)
 
 
-def completion_row(task_id, completion, stamp, imported=True):
-    """(uuid, task_id, body, was_cancelled, created_at, updated_at) of a completion to insert.
+def completion_row(task_id, completion, stamp, imported=True, uuid_text=None):
+    """(uuid, task_id, body, was_cancelled, created_at, updated_at) of a completion to insert; a new random
+    uuid unless `uuid_text` is given.
 
     The body is what the client sent minus what the server owns; an imported completion
     keeps its own timestamps.
@@ -173,7 +174,7 @@ def completion_row(task_id, completion, stamp, imported=True):
     cancelled = bool(completion.get("was_cancelled") or completion.get("skipped"))
     created = _timestamp(completion.get("created_at"), stamp) if imported else stamp
     updated = _timestamp(completion.get("updated_at"), created) if imported else stamp
-    return (str(uuid.uuid4()), task_id, compact_json(body), int(cancelled), created, updated)
+    return (uuid_text or str(uuid.uuid4()), task_id, compact_json(body), int(cancelled), created, updated)
 
 
 def insert_completion_rows(conn, rows):
