@@ -138,7 +138,8 @@ def measure_files(size, workdir, runs):
         data = files[kind].read_bytes()
         baselines, imports = [], []
         for run in range(runs):
-            baselines.append(baseline_once(lambda path: raw_file_import_seconds(ROW_READERS[kind], data, path),
+            read_rows = ROW_READERS[kind]
+            baselines.append(baseline_once(lambda path, content=data: raw_file_import_seconds(read_rows, content, path),
                                            size, workdir / "baseline.sqlite"))
             imports.append(file_import(files[kind], size, workdir / f"file-{kind}-{run}"))
         del data
