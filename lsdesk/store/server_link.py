@@ -79,27 +79,13 @@ class ServerLinkStore:
 
     def server_media(self, local_urls):
         """{local URL: server URL} of these local media URLs already on the server."""
-        found = {}
         with self._read() as conn:
-            urls = list(set(local_urls))
-            for start in range(0, len(urls), 500):
-                chunk = urls[start:start + 500]
-                found.update(conn.execute(
-                    f"SELECT local_url, server_url FROM server_media WHERE local_url IN ({','.join('?' * len(chunk))})",
-                    chunk).fetchall())
-        return found
+            return dict(_rows_in(conn, "SELECT local_url, server_url FROM server_media", "local_url", local_urls))
 
     def media_by_server_url(self, server_urls):
         """{server URL: local URL} of these server media URLs the project knows."""
-        found = {}
         with self._read() as conn:
-            urls = list(set(server_urls))
-            for start in range(0, len(urls), 500):
-                chunk = urls[start:start + 500]
-                found.update((server, local) for local, server in conn.execute(
-                    f"SELECT local_url, server_url FROM server_media WHERE server_url IN ({','.join('?' * len(chunk))})",
-                    chunk))
-        return found
+            return dict(_rows_in(conn, "SELECT server_url, local_url FROM server_media", "server_url", server_urls))
 
     def note_media(self, pairs):
         """Record (local URL, server URL) pairs of files now on the server."""
@@ -197,24 +183,12 @@ class ServerLinkStore:
     def linked_server_tasks(self, server_ids):
         """The subset of these server task ids linked to a task of the project."""
         with self._read() as conn:
-            server_ids = list(server_ids)
-            found = set()
-            for start in range(0, len(server_ids), 500):
-                chunk = server_ids[start:start + 500]
-                found.update(row[0] for row in conn.execute(
-                    f"SELECT server_id FROM server_tasks WHERE server_id IN ({','.join('?' * len(chunk))})", chunk))
-            return found
+            return {row[0] for row in _rows_in(conn, "SELECT server_id FROM server_tasks", "server_id", server_ids)}
 
     def local_task_uuids(self, uuids):
         """The subset of these task uuids the project has."""
         with self._read() as conn:
-            uuids = list(uuids)
-            found = set()
-            for start in range(0, len(uuids), 500):
-                chunk = uuids[start:start + 500]
-                found.update(row[0] for row in conn.execute(
-                    f"SELECT uuid FROM tasks WHERE uuid IN ({','.join('?' * len(chunk))})", chunk))
-            return found
+            return {row[0] for row in _rows_in(conn, "SELECT uuid FROM tasks", "uuid", uuids)}
 
     # -- clone and pull --------------------------------------------------------------------------
 
@@ -373,3 +347,9 @@ def _recount(conn):
     conn.executemany("UPDATE counters SET value = ? WHERE name = ?",
                      zip(counts, ("tasks", "completed_tasks", "completions", "predictions")))
     conn.executemany("UPDATE counters SET value = value + 1 WHERE name = ?", [("task_changes",), ("label_changes",)])
+
+
+def _rows_in(conn, select, column, values):
+    """The rows of `select` whose `column` is one of `values`: one JSON list parameter (json_each), as
+    store/browse.py does, so any number of values is one query."""
+    return conn.execute(f"{select} WHERE {column} IN (SELECT value FROM json_each(?))", (json.dumps(list(values)),))
