@@ -158,8 +158,12 @@ def test_synced_audio_follows_the_video_and_its_labels_segment_it(editor, api):
     assert value["start"] == pytest.approx((x0 - track["x"]) * per_pixel, abs=per_pixel)
     assert value["end"] == pytest.approx((x1 - track["x"]) * per_pixel, abs=per_pixel)
     assert (value["channel"], value["labels"]) == (0, ["360 Flip"])
+    # The video is still paused past the segment from before: wait for it to play the segment, then stop.
+    page.evaluate("window.videoPlayed = false; document.querySelector('.lsd-video video')"
+                  ".addEventListener('play', () => { window.videoPlayed = true; }, { once: true })")
     page.dblclick(".lsd-audio-region")  # playing the segment plays that stretch of the video
-    page.wait_for_function("document.querySelector('.lsd-video video').currentTime > 0.55", timeout=5000)
+    page.wait_for_function("window.videoPlayed && document.querySelector('.lsd-video video').currentTime > 0.55",
+                           timeout=5000)
     page.wait_for_function("document.querySelector('.lsd-video video').paused", timeout=5000)
     assert media(page, ".lsd-video video", "currentTime") == pytest.approx(value["end"], abs=0.1)
 
