@@ -14,7 +14,7 @@ DEFAULT_SAMPLING = "sequential"
 
 # Label Studio 0.8 reports at most 100 item errors; the 100th says "...".
 MAX_IMPORT_ERRORS = 100
-IMPORT_BATCH = 20_000
+IMPORT_BATCH = 5_000
 # Imports from a URL (0.8 allowed 200 MiB in all).
 MAX_DOWNLOAD_BYTES = 200 << 20
 DOWNLOAD_TIMEOUT = 30

@@ -1,13 +1,17 @@
-"""An import's batches: short rows for plain tasks, full rows for the others, written by a second thread, and
-still all or nothing."""
+"""An import's batches: JSON arrays or short rows for plain tasks, full rows for the others, written by a second
+thread, and still all or nothing."""
 
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-import lsdesk.store.tasks as store_tasks
+import lsdesk.store.task_import as store_tasks
 from lsdesk import settings as defaults
+from lsdesk.store.common import compact_json, data_hash_of
 from lsdesk.store.project import ProjectStore
+from lsdesk.store.schema import DATA_HASH_INDEX
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}")
 RESULT = [{"id": "r1", "from_name": "c", "to_name": "t", "type": "choices", "value": {"choices": ["A"]}}]
@@ -32,21 +36,54 @@ def rows(store, sql):
         return conn.execute(sql).fetchall()
 
 
+@pytest.mark.parametrize("array_run", [1, 1000], ids=["json-arrays", "row-by-row"])
+@pytest.mark.parametrize("hashing", [False, True], ids=["no-hashes", "hashes-kept"])
 @pytest.mark.parametrize("kinds", ["pppppppp", "plpplppm", "lllppppp", "ppplmppp"])
-def test_every_mix_of_plain_and_labeled_tasks_is_stored_whole(store, kinds):
+def test_every_mix_of_plain_and_labeled_tasks_is_stored_whole(store, monkeypatch, kinds, hashing, array_run):
+    monkeypatch.setattr(store_tasks, "_MIN_ARRAY_RUN", array_run)
+    if hashing:
+        with store._write() as conn:
+            conn.execute(DATA_HASH_INDEX)
     tasks = [task(n, completions=kind == "l", predictions=kind == "l", meta={"m": n} if kind == "m" else None)
              for n, kind in enumerate(kinds)]
     stored = store.import_tasks(iter(tasks))
     assert stored["task_count"] == len(kinds)
     found = rows(store, "SELECT id, uuid, data, meta, created_at = updated_at, completions, cancelled, score, "
-                        "data_hash IS NOT NULL FROM tasks ORDER BY id")
+                        "data_hash FROM tasks ORDER BY id")
     assert [row[0] for row in found] == list(range(1, len(kinds) + 1))
-    for (_id, uuid, data, meta, same_times, completions, cancelled, score, hashed), kind, number in zip(
+    for (_id, uuid, data, meta, same_times, completions, cancelled, score, data_hash), kind, number in zip(
             found, kinds, range(len(kinds))):
-        assert UUID.fullmatch(uuid) and data == f'{{"text":"task {number}"}}' and same_times and hashed
+        assert UUID.fullmatch(uuid) and data == f'{{"text":"task {number}"}}' and same_times
+        assert data_hash == (data_hash_of(data) if hashing else None)
         assert meta == (f'{{"m":{number}}}' if kind == "m" else None)
         assert (completions, cancelled, score) == ((1, 0, 0.5) if kind == "l" else (0, 0, None))
     assert len({row[1] for row in found}) == len(found)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(st.characters(blacklist_categories=["Cs"])),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(datas=st.lists(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5), min_size=1, max_size=6))
+def test_a_json_array_of_plain_tasks_stores_each_one_as_compact_json_would(store, monkeypatch, datas):
+    monkeypatch.setattr(store_tasks, "_MIN_ARRAY_RUN", 1)
+    stored = store.import_tasks(iter([{"data": data, "meta": None, "completions": [], "predictions": []}
+                                      for data in datas]))
+    texts = rows(store, f"SELECT data FROM tasks WHERE id >= {stored['first_id']} ORDER BY id")
+    assert [text for (text,) in texts] == [compact_json(data) for data in datas]
+
+
+def test_a_json_array_sqlite_refuses_goes_in_row_by_row(store):
+    datas = [{"text": "a"}, {"text": "b"}]
+    rows_of = store_tasks._TaskRows("00000000-0000-4000-a000-", 1, hashing=False)
+    refused = store_tasks._TaskBatch(rows_of, [(1, "[" * 5000 + "]" * 5000, datas)], [], [])
+    with store._write() as conn:
+        refused.write(conn)
+    assert rows(store, "SELECT id, data FROM tasks") == [(1, '{"text":"a"}'), (2, '{"text":"b"}')]
 
 
 def test_completions_and_predictions_get_distinct_uuids(store):
@@ -86,3 +123,14 @@ def test_a_batch_that_fails_to_write_fails_the_import_and_stores_nothing(store, 
     assert rows(store, "SELECT count(*) FROM tasks") == [(0,)]
     monkeypatch.setattr(store_tasks, "_write_batch", real_write)
     assert store.import_tasks(iter([task(1)]))["task_count"] == 1
+
+
+def test_a_duplicates_check_finds_tasks_imported_without_hashes(store, monkeypatch):
+    monkeypatch.setattr(store_tasks, "_MIN_ARRAY_RUN", 2)
+    store.import_tasks(iter([task(number) for number in range(6)]))
+    assert rows(store, "SELECT count(*) FROM tasks WHERE data_hash IS NULL") == [(6,)]
+    stored = store.import_tasks(iter([task(2), task(7), task(5)]), duplicates="skip")
+    assert (stored["task_count"], stored["skipped_duplicates"]) == (1, 2)
+    assert rows(store, "SELECT count(*) FROM tasks WHERE data_hash IS NULL") == [(0,)]
+    store.import_tasks(iter([task(8), task(9)]))
+    assert rows(store, "SELECT count(*) FROM tasks WHERE data_hash IS NULL") == [(0,)]

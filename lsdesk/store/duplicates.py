@@ -1,7 +1,14 @@
 """Duplicates on import: tasks whose data is already in the project, found by the tasks' content hash."""
 
 from lsdesk.errors import LsdeskError
-from lsdesk.store.schema import DATA_HASH_INDEX
+from lsdesk.store.schema import DATA_HASH_INDEX, register_functions
+
+
+def hashes_kept(conn):
+    """Whether tasks' content hashes are kept: once the first duplicates check made their index, every task
+    written gets one; before, imports leave them out (NULL) and that check fills them in."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tasks_by_data_hash'"
+                        ).fetchone() is not None
 
 
 class DuplicatesFound(LsdeskError):
@@ -27,6 +34,9 @@ class DuplicateFinder:
     MAX_EXAMPLES = 5
 
     def __init__(self, conn, first_id):
+        register_functions(conn)
+        # Tasks written without a hash: all of them the first time, afterwards the few that came another way.
+        conn.execute("UPDATE tasks SET data_hash = data_hash_of(data) WHERE data_hash IS NULL")
         conn.execute(DATA_HASH_INDEX)
         self._conn, self._first_id = conn, first_id
         self._unwritten = {}  # data text -> task id, for the batch not yet written

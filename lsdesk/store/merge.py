@@ -22,6 +22,7 @@ from lsdesk.store.bookkeeping import add_key_sets, key_set, save_tally, tally_la
 from lsdesk.store.common import bump, completion_state
 from lsdesk.store.folders import FOLDER_URL
 from lsdesk.store.review import keep_one_ground_truth, record_conflicts, refresh_disagreements
+from lsdesk.store.task_import import next_id
 from lsdesk.store.schema import (SCHEMA_VERSION, ProjectFileError, check_openable, migrate, register_functions,
                                  schema_version)
 
@@ -214,12 +215,6 @@ def _count(conn, table):
     return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def _next_id(conn, table):
-    row = conn.execute("SELECT seq FROM main.sqlite_sequence WHERE name = ?", (table,)).fetchone()
-    highest = conn.execute(f"SELECT max(id) FROM main.{table}").fetchone()[0]
-    return max(row[0] if row else 0, highest or 0) + 1
-
-
 def _map_tasks(conn):
     """temp.task_map: each of B's tasks -> its id in the result (A's task with its uuid, or a new id)."""
     conn.execute("CREATE TEMP TABLE a_tasks (uuid TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID")
@@ -228,7 +223,7 @@ def _map_tasks(conn):
     conn.execute(
         "INSERT INTO temp.task_map SELECT bt.id, coalesce(at.id, ? - 1 + row_number() OVER "
         "(PARTITION BY at.id IS NULL ORDER BY bt.id)), at.id IS NULL "
-        "FROM b.tasks AS bt LEFT JOIN temp.a_tasks AS at ON at.uuid = bt.uuid", (_next_id(conn, "tasks"),))
+        "FROM b.tasks AS bt LEFT JOIN temp.a_tasks AS at ON at.uuid = bt.uuid", (next_id(conn, "tasks"),))
     conn.execute("CREATE TEMP TABLE touched (task_id INTEGER PRIMARY KEY)")
 
 
@@ -255,7 +250,7 @@ def _map_completions(conn):
         "bc.updated_at AS b_stamp, c.updated_at AS a_stamp "
         "FROM b.completions AS bc JOIN temp.task_map AS m ON m.b_id = bc.task_id "
         "LEFT JOIN temp.a_completions AS ac ON ac.uuid = bc.uuid LEFT JOIN main.completions AS c ON c.id = ac.id)",
-        (_next_id(conn, "completions"),))
+        (next_id(conn, "completions"),))
     conn.execute("INSERT OR IGNORE INTO temp.touched SELECT task_id FROM temp.completion_map "
                  "WHERE added OR winner = 'b'")
 
@@ -289,7 +284,7 @@ def _copy_tasks_and_predictions(conn):
         "ORDER BY m.id")
     conn.execute("CREATE TEMP TABLE a_predictions (uuid TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute("INSERT OR IGNORE INTO temp.a_predictions SELECT uuid FROM main.predictions")
-    first_new = _next_id(conn, "predictions")
+    first_new = next_id(conn, "predictions")
     conn.execute(
         "INSERT INTO main.predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
         "SELECT p.uuid, m.id, p.body, p.score, p.model_version, p.created_by, p.created_at "

@@ -266,7 +266,8 @@ CREATE INDEX server_media_by_server_url ON server_media (server_url);
 
 # The index of content hashes is made by the first import that looks for duplicates, not by the migration:
 # kept up to date, it halves the speed of a 1M-task import (random inserts into a B-tree larger than the
-# page cache), a cost a project that never asks about duplicates need not pay.
+# page cache), a cost a project that never asks about duplicates need not pay. Until it exists imports leave
+# data_hash NULL, and the check that makes it fills them in (see store/duplicates.py).
 DATA_HASH_INDEX = "CREATE INDEX IF NOT EXISTS tasks_by_data_hash ON tasks (data_hash)"
 
 MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)
