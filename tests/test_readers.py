@@ -175,6 +175,34 @@ def test_json_agrees_with_json_module_on_random_documents_and_corruptions():
                 assert read("r.json", text.encode(), chunk_size=rnd.choice([1, 3, 16])) == expected, text
 
 
+def test_long_lists_of_objects_agree_with_json_module_whole_or_corrupted():
+    """Runs of objects decoded at once, objects holding lists of objects (a `}, {` inside an element), and one
+    corruption anywhere: the items or the error are json's, at window sizes that cut runs and that hold them."""
+    rnd = random.Random(11)
+
+    def element():
+        if rnd.random() < 0.3:
+            return {"text": rnd.choice(["a }, {", "b", '"}, {"'])}
+        return {"data": {"text": "t"}, "completions": [
+            {"result": [{"id": str(i), "value": {"choices": ["A"]}} for i in range(rnd.randint(0, 3))]}
+            for _ in range(rnd.randint(0, 2))]}
+
+    for _ in range(300):
+        text = json.dumps([element() for _ in range(rnd.randint(1, 40))], indent=rnd.choice([None, 1]))
+        if rnd.random() < 0.5:
+            at = rnd.randrange(len(text) + 1)
+            text = text[:at] + rnd.choice(['[', ']', '{', '}', ',', '"', 'x']) + text[at + 1:]
+        chunk_size = rnd.choice([64, 700, 1 << 18])
+        try:
+            expected = json.loads(text)
+        except json.JSONDecodeError as error:
+            got = parse_error("r.json", text.encode(), chunk_size=chunk_size)
+            assert (got.line, got.column, got.reason) == (error.lineno, error.colno, error.msg), text
+        else:
+            if isinstance(expected, list):
+                assert read("r.json", text.encode(), chunk_size=chunk_size) == expected, text
+
+
 # -- jsonl -----------------------------------------------------------------------------------------------------------
 
 

@@ -1,9 +1,9 @@
 """Streaming reader for .json import files: a top-level list is split into its elements chunk by chunk.
 
-The file is never held whole. A sliding text window is filled from the byte stream; runs of complete elements are
-recognised by one regular expression (strings, escapes and nesting up to `_FAST_DEPTH` levels) and decoded with one
-`json.loads` call per run. Whatever that expression cannot vouch for (an element cut by the window's end, deeper
-nesting, malformed input) goes through `_TextWindow.element_end`, a bracket counter that can resume after a refill.
+The file is never held whole. A sliding text window is filled from the byte stream; complete elements are decoded
+in place by `json`'s own scanner, one call each, for as long as each is followed by its comma inside the window.
+Whatever that cannot vouch for (an element cut by the window's end, the last element, malformed input) goes
+through `_TextWindow.element_end`, a bracket counter that can resume after a refill, and is decoded alone.
 Errors carry the line and column of the file, as `json` reports them, and the byte offset.
 
 Top-level shapes: a list yields its elements; an object yields that one object (several objects separated by
@@ -21,20 +21,29 @@ from typing import BinaryIO, Iterator
 from lsdesk.formats.read_base import ImportParseError
 
 CHUNK_SIZE = 1 << 18  # bytes read from the stream at a time
-_FAST_DEPTH = 10  # containers nested deeper than this are split by the slower bracket counter
-_RUN_LENGTH = 1000  # elements matched and decoded at once (bounds the regex engine's memory)
+_RUN_LENGTH = 1000  # elements scanned one by one before they are handed on
+_MAX_FAILED_RUNS = 2  # then the file's elements are scanned one by one
 
 # Every pattern below can match its text in one way only, so nothing is lost by never backtracking. Python 3.11+
 # has possessive quantifiers, which keep the regex engine from saving a backtracking point per repetition (a long
 # string full of escapes would otherwise cost ~15 bytes of memory per character); 3.10 gets the plain ones.
 _MANY = "*+" if sys.version_info >= (3, 11) else "*"
 
-_OUTSIDE = r'[^"\[\]{}]'  # a character inside a container that starts no string and no container
 _STRING = rf'"[^"\\]{_MANY}(?:\\.[^"\\]{_MANY}){_MANY}"'
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # a string, a bracket or a comma; a lone quote is a string that the window's end cuts
 _TOKEN = re.compile(_STRING + r'|[\[\]{},]|"', re.S)
 _INFINITY = float("inf")
+
+
+def _last_object_boundary(text: str, start: int) -> int:
+    """The position of the last `}` after `start` that a comma and a `{` follow (whitespace between), or -1."""
+    end = len(text)
+    while (end := text.rfind("},", start, end)) > start:
+        following = _WHITESPACE.match(text, end + 2).end()
+        if text[following:following + 1] == "{":
+            return end
+    return -1
 
 
 class _NotStorable(ValueError):
@@ -63,28 +72,6 @@ _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
 _STRUCTURE = re.compile(r'[\[\]{},"]')
 
 
-def _container_pattern(depth: int) -> str:
-    """A regular expression for a complete `[...]` or `{...}` with at most `depth` levels of containers inside.
-
-    Brackets are not paired by kind; `json.loads` rejects `{]` later with its position.
-    """
-    inner = _STRING
-    for _ in range(depth):
-        inner = _STRING + "|" + _container_of(inner)
-    return _container_of(inner)
-
-
-def _container_of(inner: str) -> str:
-    """A bracketed container whose values are matched by `inner` (separators and scalars lie between them)."""
-    return rf"[\[{{]{_OUTSIDE}{_MANY}(?:(?:{inner}){_OUTSIDE}{_MANY}){_MANY}[\]}}]"
-
-
-_SCALAR = r'[^"\[\]{},\s]+(?![^"\[\]{},\s])'
-_ELEMENT = rf"(?:{_container_pattern(_FAST_DEPTH)}|{_STRING}|{_SCALAR})"
-# complete elements, each followed by its comma: everything in the match can be decoded at once
-_ELEMENT_RUN = re.compile(rf"(?:[ \t\n\r]*{_ELEMENT}[ \t\n\r]*,){{1,{_RUN_LENGTH}}}", re.S)
-
-
 class _TextWindow:
     """The decoded text of a byte stream, read in chunks; remembers where its first character lies in the file."""
 
@@ -100,6 +87,7 @@ class _TextWindow:
         self.first_byte = 0
         self.bytes_read = 0
         self.bom_checked = False
+        self.failed_runs = 0  # runs load_complete could not decode at once
 
     def refill(self, keep_from: int) -> int:
         """Drop the text before `keep_from`, append the next chunk; returns how far positions moved (subtract it).
@@ -227,14 +215,46 @@ class _TextWindow:
             raise self.unreadable(error, start, end) from None
         return self.checked(value, start, start + length), start + length
 
-    def load_run(self, start: int, end: int) -> list:
-        """Decode comma-separated elements between start and end with one `json.loads` call."""
-        try:
-            return self.checked(_DECODER.decode("[" + self.text[start:end] + "]"), start, end)
-        except json.JSONDecodeError as error:
-            raise self.error(start + max(error.pos - 1, 0), error.msg) from None
-        except (_NotStorable, RecursionError) as error:
-            raise self.unreadable(error, start, end) from None
+    def load_complete(self, position: int) -> tuple[list, int]:
+        """Decode the complete elements from `position` on, in place: returns them and the position after the last
+        one's comma (or `position` and none). Whatever is left (an element the window's end cuts, the list's last
+        element, anything `json` refuses) is for the careful path.
+
+        While it works, the run up to the window's last `}, {` is decoded with one `json` call: if it decodes as a
+        list, that `}` closes a top-level element (inside a string the run would end in an open string, inside an
+        element with a bracket left open), so the run's elements are exactly the file's. Else the elements are
+        scanned one by one, each vouched for by its comma (a number cut by the window's end decodes fine)."""
+        text = self.text
+        position = _WHITESPACE.match(text, position).end()
+        if self.failed_runs < _MAX_FAILED_RUNS:
+            last = _last_object_boundary(text, position)
+            if last > position:
+                try:
+                    values = _DECODER.decode("[" + text[position:last + 1] + "]")
+                except (ValueError, RecursionError):
+                    self.failed_runs += 1  # a `}, {` inside an element (a list of objects): scan instead
+                else:
+                    return self.checked(values, position, last + 1), last + 2
+        return self._scan_complete(position)
+
+    def _scan_complete(self, position: int) -> tuple[list, int]:
+        """load_complete one element at a time, at most _RUN_LENGTH of them."""
+        text, start, values = self.text, position, []
+        scan = _DECODER.scan_once
+        while len(values) < _RUN_LENGTH:
+            try:
+                value, end = scan(text, position)
+            except (StopIteration, ValueError, RecursionError):  # said again, with its place, by the careful path
+                break
+            if text[end:end + 1] != ",":
+                end = _WHITESPACE.match(text, end).end()
+                if text[end:end + 1] != ",":
+                    break
+            values.append(value)
+            position = _WHITESPACE.match(text, end + 1).end()
+        if values:
+            self.checked(values, start, position)
+        return values, position
 
     def unreadable(self, error: Exception, start: int, end: int) -> ImportParseError:
         """The parse error for a value `json` reads but nothing can store: placed at its text when it has one."""
@@ -294,10 +314,10 @@ def _list_elements(window: _TextWindow, position: int) -> Iterator[object]:
         _expect_end(window, position + 1)
         return
     while True:
-        run = _ELEMENT_RUN.match(window.text, position)
-        if run:
-            yield from window.load_run(position, run.end() - 1)
-            position = run.end()
+        values, position = window.load_complete(position)
+        if values:
+            yield from values
+            continue
         position = window.skip_whitespace(position)
         if position == len(window.text) or window.text[position] in ",]":
             raise window.error(position, "Expecting value")

@@ -41,6 +41,7 @@ def import_task_rows(conn, tasks, duplicates="import"):
         completion_rows, prediction_rows = [], []
         key_sets, tally = Counter(), Counter()
         labeled = completion_count = prediction_count = 0
+        add_plain, batch_size = rows.add_plain, defaults.IMPORT_BATCH
         for item, task in enumerate(tasks):
             data, meta = task["data"], task.get("meta")
             if hashing:
@@ -54,9 +55,9 @@ def import_task_rows(conn, tasks, duplicates="import"):
             if "source_file" in task:
                 writer.wait()
                 record_source_file(conn, task_id, task["source_file"])
-            key_sets[tuple(data) if type(data) is dict else ()] += 1
+            key_sets[tuple(data)] += 1
             if meta is None and not task.get("completions") and not task.get("predictions"):
-                rows.add_plain(task_id, data)
+                add_plain(task_id, data)
             else:
                 completions, cancelled, completed_at, score = 0, 0, None, None
                 if task.get("completions"):
@@ -77,7 +78,7 @@ def import_task_rows(conn, tasks, duplicates="import"):
                 rows.add_full(task_id, data, None if meta is None else encode(meta), completions, cancelled,
                               completed_at, score)
             task_id += 1
-            if rows.count >= defaults.IMPORT_BATCH:
+            if rows.count >= batch_size:
                 writer.write(rows.taken(), completion_rows, prediction_rows)
                 completion_rows, prediction_rows = [], []
                 if found is not None:
@@ -169,18 +170,20 @@ class _TaskRows:
     def _clear(self):
         self.runs, self.plain, self.full = [], [], []
         self.count = 0
+        self._run, self._run_next = None, None  # the newest run's data and the id that would extend it
 
     def add_plain(self, task_id, data):
         self.count += 1
         if self.hashing:
             text = compact_json(data)
             self.plain.append((task_id, text, data_hash_of(text)))
-            return
-        run = self.runs[-1] if self.runs else None
-        if run is not None and run[0] + len(run[1]) == task_id:
-            run[1].append(data)
+        elif task_id == self._run_next:
+            self._run.append(data)
+            self._run_next += 1
         else:
-            self.runs.append((task_id, [data]))
+            self._run = [data]
+            self._run_next = task_id + 1
+            self.runs.append((task_id, self._run))
 
     def add_full(self, task_id, data, meta_text, completions, cancelled, completed_at, score):
         self.count += 1
