@@ -71,7 +71,7 @@ def tally_labels(result, tally, sign):
         if not isinstance(item, dict) or item.get("type") in _UNCHECKED_RESULT_TYPES:
             continue
         from_name, to_name, kind = item.get("from_name"), item.get("to_name"), item.get("type")
-        if not all(isinstance(v, str) for v in (from_name, to_name, kind)):
+        if not (isinstance(from_name, str) and isinstance(to_name, str) and isinstance(kind, str)):
             continue
         value = item.get("value")
         labels = value.get(kind) if isinstance(value, dict) else None
