@@ -1,7 +1,8 @@
 // The labeling editor: renders a label config for one task and edits its result items.
 //
 //   const editor = createEditor(container, {config, task, result, onChange, readOnly});
-//   editor.ready          // a promise: resolved once every tag module is loaded and drawn
+//   editor.ready          // a promise: resolved once every tag module is loaded and drawn, and the
+//                         // regions list has every row (rows out of sight are built after the first paint)
 //   editor.getResult()    // the result items to save, with text typed into a TextArea but not yet added
 //   editor.validate()     // messages for unmet `required` controls (typed text counts, as it is saved)
 //   editor.hotkeys()      // [{keys, description}] for the help overlay
@@ -38,8 +39,10 @@ export function createEditor(container, { config, task, result = [], onChange = 
     const main = document.createElement("div");
     main.className = "lsd-main";
     main.append(ctx.render(root));
-    container.append(main, renderRegionSide(ctx));
+    const side = renderRegionSide(ctx);
+    container.append(main, side.element);
     store.notify(false);
+    return side.complete;
   });
   return {
     ready,
