@@ -8,6 +8,8 @@
 //   editor.hotkeys()      // [{keys, description}] for the help overlay
 //   editor.destroy()
 //
+//   prefetchMedia(task, config)  // load and decode a task's pictures before its editor is made
+//
 // Each tag of the config is a module /assets/tags/<name>.js exporting
 //   {name, kind: "object"|"control"|"visual", render(node, ctx) → HTMLElement, validate?(node, ctx) → message|null}
 // and reads or changes the result through ctx.store (see store.js).
@@ -22,6 +24,8 @@ import { renderRegionSide } from "./panel.js";
 import { loadTags, moduleNameFor, tagLoadError, tagModule } from "./registry.js";
 import { AnnotationStore } from "./store.js";
 
+export { prefetchMedia } from "./media-prefetch.js";
+
 export function createEditor(container, { config, task, result = [], onChange = () => {}, readOnly = false }) {
   addStylesheet();
   const store = new AnnotationStore(result);
@@ -35,7 +39,10 @@ export function createEditor(container, { config, task, result = [], onChange = 
   container.replaceChildren();
   container.classList.add("lsd-editor");
   container.inert = readOnly;
+  let destroyed = false;
   const ready = loadTags([...walk(root)].map((node) => node.tag)).then(() => {
+    // Destroyed before its tags loaded (the next task came at once): draw nothing into the container.
+    if (destroyed) return undefined;
     const main = document.createElement("div");
     main.className = "lsd-main";
     main.append(ctx.render(root));
@@ -51,6 +58,7 @@ export function createEditor(container, { config, task, result = [], onChange = 
     validate: () => withTypedText(ctx, () => validate(root, ctx)),
     hotkeys: () => hotkeys.list(),
     destroy() {
+      destroyed = true;
       unsubscribe();
       hotkeys.destroy();
       for (const cleanup of ctx.cleanups) cleanup();
