@@ -79,6 +79,7 @@ function addStylesheet() {
 // What read() returns with the text typed into fields added as answers, though nobody pressed
 // Enter or Add: Ctrl+Enter saves what the page shows, and so does a draft saved while typing.
 function withTypedText(ctx, read) {
+  if (!ctx.typedInputs.length) return read(); // no field to add: spare readAfter's copy of every item
   return ctx.store.readAfter(() => {
     for (const addTyped of ctx.typedInputs) addTyped();
   }, read);

@@ -87,12 +87,16 @@ function renderRegionList(ctx, side) {
   store.subscribe(draw);
   draw();
   if (rowLimit !== Infinity) {
-    // After the frame that paints the task: its animation frame callback, then a task after it.
-    requestAnimationFrame(() => setTimeout(() => {
+    const buildTheRest = () => {
+      if (rowLimit === Infinity) return;
       rowLimit = Infinity;
-      if (list.isConnected) draw();
+      if (side.parentNode) draw(); // not when the editor was destroyed meanwhile
       completed();
-    }));
+    };
+    // After the frame that paints the task: its animation frame callback, then a task after it; a
+    // hidden page has no frames, so a timer too.
+    requestAnimationFrame(() => setTimeout(buildTheRest));
+    setTimeout(buildTheRest, 250);
   }
   return { panel, complete };
 }
