@@ -7,7 +7,7 @@ import { attr, parseConfig, walk } from "./config.js";
 import { resolve } from "./data.js";
 
 // Pictures prefetched lately, kept referenced so the browser keeps them decoded; the oldest go first.
-const KEPT = 8;
+const KEPT = 4;
 const kept = new Map(); // cross-origin mode + url → {img, decoded}
 let parsed = { config: null, images: [] };
 
