@@ -23,18 +23,18 @@ export const imageLoading = {
       this.loads += 1;
       fn();
     };
-    const shown = settle(() => this.shown(url));
-    this.img.addEventListener("load", shown, { once: true });
+    const whenLoaded = settle(() => this.loaded(url));
+    this.img.addEventListener("load", whenLoaded, { once: true });
     this.img.addEventListener("error", settle(() => this.failed(`the image at ${url} could not be loaded`)), { once: true });
     this.img.src = url;
     // An image in the browser's memory cache (a task seen before, a prefetched one) is complete at
     // once; its load event would come a task later, often after a frame without it. Draw it and its
     // regions now, once the editor has put the element in the page (the microtask after this render).
-    if (this.img.complete && this.img.naturalWidth) queueMicrotask(shown);
+    if (this.img.complete && this.img.naturalWidth) queueMicrotask(whenLoaded);
   },
 
   // The picture at `url` is loaded: size the view to it and draw the regions.
-  shown(url) {
+  loaded(url) {
     if (!this.img.naturalWidth || !this.img.naturalHeight) {
       this.failed(`the image at ${url} has no size`);
       return;
