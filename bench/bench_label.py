@@ -7,7 +7,10 @@ in the page, with performance.now() and requestAnimationFrame:
 - first paint: from navigation start to the frame that first shows the task;
 - hotkey: from the choice hotkey's keydown to the frame that shows the choice checked;
 - submit: from Ctrl+Enter's keydown to the frame that shows the next task's content;
-- drag (with --regions): an image with 500 boxes, one box dragged: script+layout time per pointer move.
+- drag (with --regions): an image with 500 boxes, one box dragged: from each pointer move to the next
+  animation frame, and the script, style and layout each move costs;
+- editor alone (image scenarios): from createEditor(...) to the frame that shows the task, with the
+  editor alone on a page: the editor's own part of "next task painted", without the network or the Label page.
 
 The server's own save (POST completion) and next (GET /api/project/next) times, read over HTTP from the
 same server in the same run, are the baseline.
@@ -183,15 +186,21 @@ def submit_times(page, kind, samples, choose=True):
 
 
 def drag_times(page, moves):
-    """Drag the first box of 500 by small steps: ms of script, style and layout per pointer move."""
+    """Drag the first box of 500 by small steps: per pointer move, (ms from the event to the next animation
+    frame, ms of script, style and layout: from the first listener to the end of a layout forced after the last)."""
     page.wait_for_selector(".lsd-editor svg rect")
     box = page.evaluate("""() => { const r = [...document.querySelectorAll('.lsd-editor svg rect')]
         .map((e) => e.getBoundingClientRect()).find((b) => b.width > 8 && b.height > 8);
         return r && {x: r.x + r.width / 2, y: r.y + r.height / 2}; }""")
     if not box:
-        return []
-    page.evaluate("""() => { window.__moves = []; window.addEventListener('pointermove', (event) => {
-        const start = event.timeStamp; requestAnimationFrame(() => window.__moves.push(performance.now() - start)); }, true); }""")
+        return [], []
+    page.evaluate("""() => { window.__moves = []; window.__work = []; let began = 0;
+        window.addEventListener('pointermove', (event) => {
+            began = performance.now();
+            const start = event.timeStamp; requestAnimationFrame(() => window.__moves.push(performance.now() - start)); }, true);
+        window.addEventListener('pointermove', () => {
+            document.documentElement.getBoundingClientRect();
+            window.__work.push(performance.now() - began); }); }""")
     page.mouse.move(box["x"], box["y"])
     page.mouse.down()
     for step in range(moves):
@@ -199,7 +208,45 @@ def drag_times(page, moves):
         page.wait_for_timeout(5)
     page.mouse.up()
     page.wait_for_timeout(100)
-    return page.evaluate("() => window.__moves")
+    return page.evaluate("() => [window.__moves, window.__work]")
+
+
+# The editor alone on a page of the app's origin: for each task, destroy the previous editor and make the
+# next one (as the Label page does), and time createEditor → the first animation frame showing the task.
+EDITOR_ALONE = """async ([config, tasks, kind]) => {
+  const { createEditor } = await import("/assets/editor/editor.js");
+  const host = document.createElement("div");
+  host.style.width = "1000px";
+  document.body.replaceChildren(host);
+  const shown = {
+    image: () => [...host.querySelectorAll("img")].some((img) => img.complete && img.naturalWidth > 0),
+    boxes: () => host.querySelectorAll("svg rect").length >= 200,
+  }[kind];
+  const frameWhen = (ready, since) => new Promise((resolve) => {
+    const check = () => (ready() ? resolve(performance.now() - since) : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  });
+  const times = [];
+  let editor = null;
+  for (const task of tasks) {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const started = performance.now();
+    editor?.destroy();
+    editor = createEditor(host, { config, task, result: task.predictions?.[0]?.result ?? [] });
+    times.push(await frameWhen(shown, started));
+    await editor.ready;
+  }
+  editor?.destroy();
+  return times.slice(1);  // the first loads the tag modules
+}"""
+
+
+def editor_alone_times(page, base, api, kind, samples):
+    config = api.call("GET", "/api/project")["config"]["label_config"]
+    ids = [task["id"] for task in api.call("GET", f"/api/tasks?page=1&page_size={samples + 1}&fields=id")]
+    tasks = [api.call("GET", f"/api/tasks/{task_id}") for task_id in ids]
+    page.goto(base + "/api/health")
+    return page.evaluate(EDITOR_ALONE, [config, tasks, kind])
 
 
 # -- the server's own times ---------------------------------------------------------------------
@@ -251,7 +298,12 @@ def run_scenario(browser, workdir, name, build, kind, samples, choose=True, drag
             rows.append(row(f"{name}: Ctrl+Enter → next task painted", submit_times(page, kind, samples, choose),
                             "≤25 / ≤35 p95"))
         if drag:
-            rows.append(row(f"{name}: drag a box, per pointer move", drag_times(page, drag), "≤16"))
+            to_frame, work = drag_times(page, drag)
+            rows.append(row(f"{name}: drag a box, per pointer move", to_frame, "≤16"))
+            rows.append(row(f"{name}: drag a box, script+style+layout per pointer move", work, "≤16"))
+        if kind in ("image", "boxes") and samples:
+            rows.append(row(f"{name}: editor alone, createEditor → task painted", editor_alone_times(page, base, server.api, kind, samples),
+                            "≤25 / ≤35 p95"))
         if kind == "text":
             save, nexts = server_times(server.api, samples)
             rows.append(row(f"{name}: server save (POST completion, HTTP)", save, "baseline"))

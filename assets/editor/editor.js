@@ -1,11 +1,14 @@
 // The labeling editor: renders a label config for one task and edits its result items.
 //
 //   const editor = createEditor(container, {config, task, result, onChange, readOnly});
-//   editor.ready          // a promise: resolved once every tag module is loaded and drawn
+//   editor.ready          // a promise: resolved once every tag module is loaded and drawn, and the
+//                         // regions list has every row (rows out of sight are built after the first paint)
 //   editor.getResult()    // the result items to save, with text typed into a TextArea but not yet added
 //   editor.validate()     // messages for unmet `required` controls (typed text counts, as it is saved)
 //   editor.hotkeys()      // [{keys, description}] for the help overlay
 //   editor.destroy()
+//
+//   prefetchMedia(task, config)  // load and decode a task's pictures before its editor is made
 //
 // Each tag of the config is a module /assets/tags/<name>.js exporting
 //   {name, kind: "object"|"control"|"visual", render(node, ctx) → HTMLElement, validate?(node, ctx) → message|null}
@@ -21,6 +24,8 @@ import { renderRegionSide } from "./panel.js";
 import { loadTags, moduleNameFor, tagLoadError, tagModule } from "./registry.js";
 import { AnnotationStore } from "./store.js";
 
+export { prefetchMedia } from "./media-prefetch.js";
+
 export function createEditor(container, { config, task, result = [], onChange = () => {}, readOnly = false }) {
   addStylesheet();
   const store = new AnnotationStore(result);
@@ -34,12 +39,17 @@ export function createEditor(container, { config, task, result = [], onChange = 
   container.replaceChildren();
   container.classList.add("lsd-editor");
   container.inert = readOnly;
+  let destroyed = false;
   const ready = loadTags([...walk(root)].map((node) => node.tag)).then(() => {
+    // Destroyed before its tags loaded (the next task came at once): draw nothing into the container.
+    if (destroyed) return undefined;
     const main = document.createElement("div");
     main.className = "lsd-main";
     main.append(ctx.render(root));
-    container.append(main, renderRegionSide(ctx));
+    const side = renderRegionSide(ctx);
+    container.append(main, side.element);
     store.notify(false);
+    return side.complete;
   });
   return {
     ready,
@@ -48,6 +58,7 @@ export function createEditor(container, { config, task, result = [], onChange = 
     validate: () => withTypedText(ctx, () => validate(root, ctx)),
     hotkeys: () => hotkeys.list(),
     destroy() {
+      destroyed = true;
       unsubscribe();
       hotkeys.destroy();
       for (const cleanup of ctx.cleanups) cleanup();
@@ -68,6 +79,7 @@ function addStylesheet() {
 // What read() returns with the text typed into fields added as answers, though nobody pressed
 // Enter or Add: Ctrl+Enter saves what the page shows, and so does a draft saved while typing.
 function withTypedText(ctx, read) {
+  if (!ctx.typedInputs.length) return read(); // no field to add: spare readAfter's copy of every item
   return ctx.store.readAfter(() => {
     for (const addTyped of ctx.typedInputs) addTyped();
   }, read);

@@ -120,6 +120,12 @@ export const regionDrawing = {
     this.drawRelations();
   },
 
+  // Draw every region again: their captions are sized for the width they were drawn at.
+  redrawRegions() {
+    for (const entry of this.entries.values()) entry.sig = null;
+    this.sync();
+  },
+
   // The SVG of one region: {el, geom} with geom in natural pixels.
   drawRegion(id, region, patch, unit = this.unit()) {
     const value = patch ? { ...region.main.value, ...patch } : region.main.value;

@@ -5,13 +5,14 @@
 // size and written with one store.change() per gesture, so each gesture is one undo step.
 // This module keeps the shell and dispatches gestures; each shape (shapes/) draws, edits and
 // creates its regions; image-drawing.js draws them, image-tools.js holds the toolbar and what a new
-// region would be, image-zoom.js zooms and pans.
+// region would be, image-loading.js loads the picture, image-zoom.js zooms and pans.
 
 import { attr, flag } from "./config.js";
 import { isTyping } from "./hotkeys.js";
 import { newRegionId } from "./store.js";
 import { clamp, normalizeDegrees } from "./image-geometry.js";
 import { regionDrawing } from "./image-drawing.js";
+import { imageLoading } from "./image-loading.js";
 import { imagePages } from "./image-pages.js";
 import { relationMode, relationsNode, renderRelationList } from "./image-relations.js";
 import { svg } from "./image-svg.js";
@@ -46,6 +47,7 @@ export class ImageView {
     this.live = null; // {id, patch}: the region being dragged, drawn from the patch until the gesture ends
     this.gesture = null;
     this.drawing = null; // a shape drawn click by click (a polygon), unfinished
+    this.loads = 0; // load() calls so far
     this.armedSeen = new Map();
     this.styles = new Map();
     this.mode = relationMode(ctx);
@@ -143,12 +145,7 @@ export class ImageView {
     const notice = () => { if (!this.drawing) this.noticeArming(); };
     document.addEventListener("keydown", notice);
     document.addEventListener("click", notice);
-    const resize = new ResizeObserver(([entry]) => {
-      this.viewWidth = entry.contentRect.width;
-      if (!this.width) return;
-      this.clampPan();
-      this.applyView();
-    });
+    const resize = new ResizeObserver(([entry]) => this.measured(entry.contentRect.width));
     resize.observe(this.viewport);
     this.ctx.onCleanup(() => {
       window.removeEventListener("keydown", onKey, true);
@@ -168,56 +165,12 @@ export class ImageView {
     return false;
   }
 
-  load() {
-    const source = this.pageSource();
-    const url = Array.isArray(source) ? source[0] : source;
-    if (typeof url !== "string" || !url) {
-      this.failed(`no image: value="${this.node.attrs.value ?? this.node.attrs.valuelist ?? ""}" has nothing in the task data`);
-      return;
-    }
-    this.img.addEventListener("load", () => {
-      if (!this.img.naturalWidth || !this.img.naturalHeight) {
-        this.failed(`the image at ${url} has no size`);
-        return;
-      }
-      this.width = this.img.naturalWidth;
-      this.height = this.img.naturalHeight;
-      this.viewport.style.aspectRatio = `${this.width} / ${this.height}`;
-      // A tall picture is fitted to the window's height too, unless the config sets maxWidth.
-      if (attr(this.node, "maxWidth") === undefined) {
-        this.element.style.maxWidth = `min(750px, calc(85vh * ${this.width / this.height}))`;
-      }
-      this.overlay.setAttribute("viewBox", `0 0 ${this.width} ${this.height}`);
-      this.message.hidden = true;
-      this.element.dataset.state = "ready";
-      this.applyView();
-      this.sync();
-      this.resolveReady();
-    }, { once: true });
-    this.img.addEventListener("error", () => this.failed(`the image at ${url} could not be loaded`), { once: true });
-    this.img.src = url;
-  }
-
-  failed(reason) {
-    this.element.dataset.state = "error";
-    this.message.hidden = false;
-    this.message.classList.add("lsd-image-error");
-    this.message.textContent = `Image "${this.name}": ${reason}. Its regions are kept as they are.`;
-    this.resolveReady();
-  }
-
   // -- coordinates ------------------------------------------------------------------
 
   // The pointer in percent of the image (unclamped), with the image's box on screen.
   point(event) {
     const box = this.overlay.getBoundingClientRect();
     return { x: ((event.clientX - box.left) / box.width) * 100, y: ((event.clientY - box.top) / box.height) * 100, box };
-  }
-
-  // The viewport's width on screen (kept by a ResizeObserver: reading layout while redrawing is slow).
-  shownWidth() {
-    if (!this.viewWidth) this.viewWidth = this.viewport.clientWidth;
-    return this.viewWidth || 1;
   }
 
   // Natural pixels per screen pixel.
@@ -480,7 +433,7 @@ export class ImageView {
   }
 }
 
-Object.assign(ImageView.prototype, tools, regionDrawing, zoomAndPan, imagePages);
+Object.assign(ImageView.prototype, tools, imageLoading, regionDrawing, zoomAndPan, imagePages);
 
 // Whether a patch changes any value it names.
 function changes(value, patch) {

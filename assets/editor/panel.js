@@ -16,12 +16,18 @@ function labelsOf(items) {
   return labels;
 }
 
-// The side of the editor holding the regions list.
+// Rows built before the task is first painted; the list scrolls (60vh), so the rows out of sight
+// are built just after that paint, and hundreds of regions do not hold up the picture.
+const FIRST_ROWS = 40;
+
+// The side of the editor holding the regions list: {element, complete}, `complete` resolving once
+// every region has its row.
 export function renderRegionSide(ctx) {
   const side = document.createElement("aside");
   side.className = "lsd-side";
-  side.append(renderRegionList(ctx, side));
-  return side;
+  const { panel, complete } = renderRegionList(ctx, side);
+  side.append(panel);
+  return { element: side, complete };
 }
 
 function renderRegionList(ctx, side) {
@@ -37,6 +43,9 @@ function renderRegionList(ctx, side) {
   // Rows by region id with what they show; a row is made again only when what it shows changed, and
   // moved only when its place did, so a change to one region of hundreds touches one row.
   const rows = new Map();
+  let rowLimit = FIRST_ROWS;
+  let completed;
+  const complete = new Promise((resolve) => { completed = resolve; });
   const draw = () => {
     const itemsById = regionItems(store.items);
     const ids = [...itemsById.keys()].filter((id) => itemsById.get(id).some((item) => item.value && isRegion(item)));
@@ -48,7 +57,8 @@ function renderRegionList(ctx, side) {
     const seen = new Map();
     const kept = new Map();
     let place = list.firstChild;
-    ids.forEach((id, index) => {
+    const built = Math.min(ids.length, rowLimit);
+    ids.slice(0, built).forEach((id, index) => {
       const name = names[index];
       seen.set(name, (seen.get(name) || 0) + 1);
       const label = uses.get(name) > 1 ? `${name} #${seen.get(name)}` : name;
@@ -69,10 +79,26 @@ function renderRegionList(ctx, side) {
     for (const [id, row] of rows) if (!kept.has(id)) row.element.remove();
     rows.clear();
     for (const [id, row] of kept) rows.set(id, row);
+    if (built === ids.length) {
+      rowLimit = Infinity;
+      completed();
+    }
   };
   store.subscribe(draw);
   draw();
-  return panel;
+  if (rowLimit !== Infinity) {
+    const buildTheRest = () => {
+      if (rowLimit === Infinity) return;
+      rowLimit = Infinity;
+      if (side.parentNode) draw(); // not when the editor was destroyed meanwhile
+      completed();
+    };
+    // After the frame that paints the task: its animation frame callback, then a task after it; a
+    // hidden page has no frames, so a timer too.
+    requestAnimationFrame(() => setTimeout(buildTheRest));
+    setTimeout(buildTheRest, 250);
+  }
+  return { panel, complete };
 }
 
 // The items of each region by id, regions in the order they first appear (store.regionIds() and
