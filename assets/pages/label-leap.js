@@ -6,6 +6,7 @@
 import { request } from "../api.js";
 import { errorNotice } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
+import { afterPaint } from "./label-timing.js";
 
 // Shows `ahead` (the task after the shown one, with its draft as `draft`) while `saving` runs; resolves
 // once it is drawn. `page.unsaved.settled` resolves once the save and the check are answered and acted on.
@@ -18,7 +19,7 @@ export async function leap(page, saving, ahead, { savedMessage, failure }) {
     next,
     nextDraft: draft,
   };
-  const check = page.queue.nextAfter(left.task.id, next.id);
+  const check = new Promise((resolve) => afterPaint(resolve)).then(() => page.queue.nextAfter(left.task.id, next.id));
   page.unsaved = { settled: settle(page, left, saving, check, { savedMessage, failure }) };
   page.history.visit(next.id, { asNewest: true });
   await page.show(next, draft);

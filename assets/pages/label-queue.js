@@ -5,6 +5,7 @@
 //   /label?query=<GET /api/tasks query>&title=<name>   the matching tasks in the query's order
 
 import { api } from "../api.js";
+import { whenIdle } from "./label-timing.js";
 
 const QUERY_PAGE = 100;
 const STORAGE_PREFIX = "lsdesk.label-session";
@@ -103,18 +104,18 @@ export class NextAhead {
     this.asked = null;
   }
 
-  // Ask for the task after `taskId` once `before` (the save still running, if any) has settled.
-  ask(taskId, before) {
+  // Ask for the task after `taskId` once the browser is idle.
+  ask(taskId) {
     const asked = { taskId, answer: undefined };
     this.asked = asked;
-    Promise.resolve(before).then(() => whenIdle(async () => {
+    whenIdle(async () => {
       if (this.asked !== asked) return;
       try {
         asked.answer = await this.queue.nextAfter(taskId);
       } catch {
         if (this.asked === asked) this.asked = null; // the submit asks again, as it would without this
       }
-    }));
+    });
   }
 
   // The task (with its draft as `draft`) asked for after `taskId`, if it has come; null when none was left.
@@ -127,11 +128,6 @@ export class NextAhead {
   forget() {
     this.asked = null;
   }
-}
-
-function whenIdle(callback) {
-  if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 200 });
-  else setTimeout(callback, 50);
 }
 
 // The tasks opened in this session, oldest first, and which one is shown; kept in sessionStorage (per

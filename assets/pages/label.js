@@ -12,6 +12,7 @@ import { toast } from "../ui/toast.js";
 import { instructionsBlock, progressText, taskFileName } from "./label-progress.js";
 import { DraftKeeper } from "./label-drafts.js";
 import { leap } from "./label-leap.js";
+import { afterPaint } from "./label-timing.js";
 import { NextAhead, SessionHistory, queueFromUrl } from "./label-queue.js";
 import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
@@ -157,8 +158,8 @@ class LabelPage {
   }
 
   // Show `task` with its draft (null: none; undefined: not asked yet), or from `start` when given. The
-  // progress line and the task after this one are asked for once the editor is drawn, so their
-  // requests never hold up the task.
+  // progress line and the task after this one are asked for once it is painted, so their requests
+  // never hold it up.
   async show(task, draft = undefined, start = undefined) {
     const ticket = ++this.version;
     this.ahead.forget();
@@ -167,11 +168,20 @@ class LabelPage {
     this.task = task;
     this.shownAt = performance.now();
     this.render();
-    this.root.querySelector("h1").focus({ preventScroll: true });
     await this.startFrom(start ?? startingPoint(task, draft));
     if (this.task !== task) return;
+    // Focused once the editor is drawn, so that the page is laid out once for its frame.
+    this.root.querySelector("h1").focus({ preventScroll: true });
+    afterPaint(() => this.afterShown(task));
+  }
+
+  // After the task's first frame: its progress line (counting the save still running, once it has
+  // landed) and the task after it.
+  async afterShown(task) {
+    await this.unsaved?.settled;
+    if (this.task !== task) return;
     this.showProgress();
-    if (this.atQueueHead()) this.ahead.ask(task.id, this.unsaved?.settled);
+    if (this.atQueueHead()) this.ahead.ask(task.id);
   }
 
   // Whether the session is at its newest task of the sampler's queue, where a submit goes on in the queue.
