@@ -14,7 +14,7 @@ export async function leap(page, saving, ahead, { savedMessage, failure }) {
   const { draft, ...next } = ahead;
   const left = {
     task: page.task,
-    start: { ...page.start, result: page.editor.getResult(), restoredAt: null },
+    start: { ...page.start, result: page.editor?.getResult() ?? page.start.result, restoredAt: null },
     history: page.history.snapshot(),
     next,
     nextDraft: draft,
@@ -33,6 +33,7 @@ async function settle(page, left, saving, check, { savedMessage, failure }) {
     return;
   }
   toast(savedMessage);
+  if (page.closed) return;
   if (page.task === left.next && checked.status === "fulfilled") await replaceIfStale(page, left, checked.value);
   if (page.task) page.shell.setUrl(page.taskUrl(page.task.id));
 }

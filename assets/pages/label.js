@@ -161,6 +161,7 @@ class LabelPage {
   // progress line and the task after this one are asked for once it is painted, so their requests
   // never hold it up.
   async show(task, draft = undefined, start = undefined) {
+    if (this.closed) return; // an answer that came after the page was left
     const ticket = ++this.version;
     this.ahead.forget();
     if (start === undefined && draft === undefined) draft = await api.get(`/api/tasks/${task.id}/draft`);

@@ -132,3 +132,19 @@ def test_rapid_submits_save_each_task_once_in_order_with_its_own_labels(page, ap
     assert [chosen(completion) for [completion] in saved] == [[[names[key]]] for key in keys]
     completion_ids = [completion["id"] for [completion] in saved]
     assert completion_ids == sorted(completion_ids)
+
+
+def test_a_save_that_fails_after_the_page_was_left_keeps_its_labels_as_the_tasks_draft(page, api):
+    ids, _ = open_with_next_asked_ahead(page, api, count=3)
+    held = hold_saves(page, ids[0])
+    page.keyboard.press("2")
+    page.keyboard.press("Control+Enter")
+    expect(heading(page)).to_have_text(f"Task {ids[1]}")
+    wait_until(page, lambda: held)
+    page.locator(".mainnav a[href='/tasks']").click()
+    expect(page).to_have_url(f"{page.base_url}/tasks")
+    held[0].fulfill(status=500, content_type="application/json", body='{"detail": "disk full"}')
+    wait_until(page, lambda: draft_of(api, ids[0]) is not None)
+    assert chosen(draft_of(api, ids[0])) == [["Negative"]]
+    assert completions_of(api, ids[0]) == []
+    expect(page).to_have_url(f"{page.base_url}/tasks")
