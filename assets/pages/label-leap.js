@@ -14,6 +14,7 @@ export async function leap(page, saving, ahead, { savedMessage, failure }) {
   const { draft, ...next } = ahead;
   const left = {
     task: page.task,
+    shownAt: page.shownAt,
     start: { ...page.start, result: page.editor?.getResult() ?? page.start.result, restoredAt: null },
     history: page.history.snapshot(),
     next,
@@ -50,6 +51,7 @@ async function rollBack(page, left, error, failure) {
   page.history.rewind(left.history);
   await page.show(left.task, null, left.start);
   if (page.task !== left.task) return;
+  page.shownAt = left.shownAt; // its lead time goes on from when it was first shown
   page.changed(); // its labels are saved nowhere yet: kept as its draft, as any change
   page.parts.problems.replaceChildren(errorNotice(error, failure));
 }
