@@ -180,7 +180,7 @@ class LabelPage {
   // landed) and the task after it.
   async afterShown(task) {
     await this.unsaved?.settled;
-    if (this.task !== task) return;
+    if (this.closed || this.task !== task) return;
     this.showProgress();
     if (this.atQueueHead()) this.ahead.ask(task.id);
   }
