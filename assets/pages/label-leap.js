@@ -3,7 +3,7 @@
 // kept with the labels it had; if the save fails, the page goes back to it. Meanwhile the page checks
 // that nobody labeled or deleted the task it shows, and actions wait (LabelPage.act).
 
-import { request } from "../api.js";
+import { api } from "../api.js";
 import { errorNotice } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 import { afterPaint } from "./label-timing.js";
@@ -43,8 +43,7 @@ async function settle(page, left, saving, check, { savedMessage, failure }) {
 // the task shown is kept as that task's draft. A page closed meanwhile keeps the labels as a draft.
 async function rollBack(page, left, error, failure) {
   if (page.closed) {
-    await request("PUT", `/api/tasks/${left.task.id}/draft`,
-      { json: { result: left.start.result, completion: null }, keepalive: true }).catch(() => {});
+    await api.put(`/api/tasks/${left.task.id}/draft`, { result: left.start.result, completion: null }).catch(() => {});
     return;
   }
   await page.drafts.saveNow();
