@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_label_next import api_events, wait_until
 from tests.e2e.test_label_page import completions_of, chosen, expect_task, open_label
-from tests.e2e.test_pages import label, labeled_project
+from tests.e2e.test_pages import choice_result, label, labeled_project
 
 
 def asked_ahead(events, task_id):
@@ -102,6 +102,17 @@ def test_a_next_task_labeled_or_deleted_elsewhere_after_it_was_asked_for_is_repl
     expect(page).to_have_url(f"{page.base_url}/label")
     assert [completion["was_cancelled"] for completion in completions_of(api, ids[2])] == [True]
     assert [chosen(completion) for completion in completions_of(api, ids[0])] == [[["Positive"]]]
+
+
+def test_a_next_task_whose_draft_changed_elsewhere_after_it_was_asked_for_opens_with_that_draft(page, api):
+    ids, _ = open_with_next_asked_ahead(page, api, count=3)
+    answer = api.request("PUT", f"/api/tasks/{ids[1]}/draft", json_body={"result": choice_result("Negative")})
+    assert answer.status in (200, 201)
+    page.keyboard.press("1")
+    page.keyboard.press("Control+Enter")
+    expect_task(page, ids[1])
+    expect(page.get_by_text("Restored your unsaved work")).to_be_visible()
+    expect(page.get_by_label("Negative")).to_be_checked()
 
 
 SLOW_SAVES = """() => {
