@@ -295,10 +295,12 @@ class LabelPage {
 
   async switchTo(start) {
     if (this.busy) return;
+    const { task } = this;
     if (this.dirty && !(await confirmDialog({
       title: "Discard your changes?", message: "What you changed in the editor has not been submitted.", confirmLabel: "Discard",
     }))) return;
-    await this.drafts.drop(this.task.id);
+    if (this.task !== task) return; // a failed save took the page back to its task meanwhile
+    await this.drafts.drop(task.id);
     await this.startFrom(start);
   }
 
