@@ -235,6 +235,26 @@ def test_next_passes_over_the_excluded_task_in_every_sampling_mode(text_project)
     assert text_project.get(f"/api/project/next?exclude={2**70}&if_none=null").json["id"] == high
 
 
+def test_next_answers_the_preferred_task_while_it_is_unlabeled_else_the_samplers_next(text_project):
+    first, second, third, fourth = import_texts(text_project, "a", "b", "c", "d")
+    for sampling in ("sequential", "uniform", "prediction-score-max"):
+        text_project.patch("/api/project", json={"sampling": sampling})
+        for _ in range(5 if sampling == "uniform" else 1):
+            assert text_project.get(f"/api/project/next?exclude={first}&prefer={third}").json["id"] == third
+    text_project.patch("/api/project", json={"sampling": "sequential"})
+    assert text_project.get(f"/api/project/next?exclude={third}&prefer={third}").json["id"] == first
+    label(text_project, third)
+    assert text_project.get(f"/api/project/next?exclude={first}&prefer={third}").json["id"] == second
+    assert text_project.delete(f"/api/tasks/{second}").status == 204
+    assert text_project.get(f"/api/project/next?exclude={first}&prefer={second}").json["id"] == fourth
+    assert text_project.get(f"/api/project/next?prefer={2**70}").json["id"] == first
+    answer = text_project.get("/api/project/next?prefer=x")
+    assert answer.status == 400 and "prefer" in answer.json["detail"]
+    label(text_project, first)
+    label(text_project, fourth)
+    assert text_project.get(f"/api/project/next?prefer={fourth}&if_none=null").json is None
+
+
 def test_next_adds_the_tasks_draft_when_asked(text_project):
     first, second = import_texts(text_project, "a", "b")
     assert text_project.get("/api/project/next?draft=1").json["draft"] is None

@@ -5,6 +5,7 @@
 //   /label?query=<GET /api/tasks query>&title=<name>   the matching tasks in the query's order
 
 import { api } from "../api.js";
+import { whenIdle } from "./label-timing.js";
 
 const QUERY_PAGE = 100;
 const STORAGE_PREFIX = "lsdesk.label-session";
@@ -25,10 +26,12 @@ class SamplingQueue {
     return api.get("/api/project/next?if_none=null&draft=1");
   }
 
-  // The task next() will give once `taskId` is labeled: asked while that task is being saved, so the
-  // two requests run side by side.
-  async nextAfter(taskId) {
-    return api.get(`/api/project/next?if_none=null&draft=1&exclude=${encodeURIComponent(taskId)}`);
+  // The task next() will give once `taskId` is labeled: asked ahead of time, or while that task is
+  // being saved, so the two requests run side by side. With `preferId` (a task asked for earlier and
+  // shown meanwhile), that task while nobody has labeled or deleted it.
+  async nextAfter(taskId, preferId = null) {
+    const prefer = preferId === null ? "" : `&prefer=${encodeURIComponent(preferId)}`;
+    return api.get(`/api/project/next?if_none=null&draft=1&exclude=${encodeURIComponent(taskId)}${prefer}`);
   }
 
   restore() {}
@@ -93,6 +96,40 @@ class QueryQueue {
   }
 }
 
+// The queue's task after the shown one, asked for once the browser is idle, so that a submit or a skip
+// shows it at once. Each answer is taken once; showing another task forgets it.
+export class NextAhead {
+  constructor(queue) {
+    this.queue = queue;
+    this.asked = null;
+  }
+
+  // Ask for the task after `taskId` once the browser is idle.
+  ask(taskId) {
+    const asked = { taskId, answer: undefined };
+    this.asked = asked;
+    whenIdle(async () => {
+      if (this.asked !== asked) return;
+      try {
+        asked.answer = await this.queue.nextAfter(taskId);
+      } catch {
+        if (this.asked === asked) this.asked = null; // the submit asks again, as it would without this
+      }
+    });
+  }
+
+  // The task (with its draft as `draft`) asked for after `taskId`, if it has come; null when none was left.
+  take(taskId) {
+    const { asked } = this;
+    this.asked = null;
+    return asked?.taskId === taskId ? asked.answer : undefined;
+  }
+
+  forget() {
+    this.asked = null;
+  }
+}
+
 // The tasks opened in this session, oldest first, and which one is shown; kept in sessionStorage (per
 // project and queue) so a reload or a visit to another page continues where the session was.
 export class SessionHistory {
@@ -136,6 +173,17 @@ export class SessionHistory {
       this.ids.push(taskId);
       this.cursor = this.ids.length - 1;
     }
+    this.save();
+  }
+
+  // Where the session is, to go back to with rewind() when what happened since is undone.
+  snapshot() {
+    return { ids: [...this.ids], cursor: this.cursor };
+  }
+
+  rewind({ ids, cursor }) {
+    this.ids = [...ids];
+    this.cursor = cursor;
     this.save();
   }
 

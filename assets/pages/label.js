@@ -11,7 +11,9 @@ import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 import { instructionsBlock, progressText, taskFileName } from "./label-progress.js";
 import { DraftKeeper } from "./label-drafts.js";
-import { SessionHistory, queueFromUrl } from "./label-queue.js";
+import { leap } from "./label-leap.js";
+import { afterPaint } from "./label-timing.js";
+import { NextAhead, SessionHistory, queueFromUrl } from "./label-queue.js";
 import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
 const EDITOR_MODULE = "/assets/editor/editor.js";
@@ -64,6 +66,9 @@ class LabelPage {
     this.parts = {};
     this.queue = null;
     this.history = null;
+    this.ahead = null;
+    this.unsaved = null; // {settled} while a save the page moved on from is unanswered (see label-leap.js)
+    this.closed = false;
   }
 
   async openFromUrl(rawId) {
@@ -71,6 +76,7 @@ class LabelPage {
     // for the sampler's queue, its next task (unused if the project turns out to have no config).
     loadEditor().catch(() => {}); // startFrom reports a failure
     this.queue = queueFromUrl(this.shell.query);
+    this.ahead = new NextAhead(this.queue);
     const upcoming = rawId === undefined && this.queue.key === "sampling" ? this.queue.next() : null;
     upcoming?.catch(() => {});
     this.project = await api.get("/api/project");
@@ -145,23 +151,43 @@ class LabelPage {
 
   showMessage(notice) {
     this.version += 1;
+    this.ahead.forget();
     this.destroyEditor();
     this.task = null;
     this.root.replaceChildren(h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, "Label")), notice);
   }
 
-  // Show `task` with its draft (null: none; undefined: not asked yet). The progress line is asked
-  // for once the editor is drawn, so its requests never hold up the task.
-  async show(task, draft = undefined) {
+  // Show `task` with its draft (null: none; undefined: not asked yet), or from `start` when given. The
+  // progress line and the task after this one are asked for once it is painted, so their requests
+  // never hold it up.
+  async show(task, draft = undefined, start = undefined) {
+    if (this.closed) return; // an answer that came after the page was left
     const ticket = ++this.version;
-    if (draft === undefined) draft = await api.get(`/api/tasks/${task.id}/draft`);
+    this.ahead.forget();
+    if (start === undefined && draft === undefined) draft = await api.get(`/api/tasks/${task.id}/draft`);
     if (ticket !== this.version) return;
     this.task = task;
     this.shownAt = performance.now();
     this.render();
+    await this.startFrom(start ?? startingPoint(task, draft));
+    if (this.task !== task) return;
+    // Focused once the editor is drawn, so that the page is laid out once for its frame.
     this.root.querySelector("h1").focus({ preventScroll: true });
-    await this.startFrom(startingPoint(task, draft));
-    if (this.task === task) this.showProgress();
+    afterPaint(() => this.afterShown(task));
+  }
+
+  // After the task's first frame: its progress line (counting the save still running, once it has
+  // landed) and the task after it.
+  async afterShown(task) {
+    await this.unsaved?.settled;
+    if (this.closed || this.task !== task) return;
+    this.showProgress();
+    if (this.atQueueHead()) this.ahead.ask(task.id);
+  }
+
+  // Whether the session is at its newest task of the sampler's queue, where a submit goes on in the queue.
+  atQueueHead() {
+    return Boolean(this.queue.nextAfter) && this.history.cursor === this.history.ids.length - 1;
   }
 
   async showProgress() {
@@ -269,10 +295,12 @@ class LabelPage {
 
   async switchTo(start) {
     if (this.busy) return;
+    const { task } = this;
     if (this.dirty && !(await confirmDialog({
       title: "Discard your changes?", message: "What you changed in the editor has not been submitted.", confirmLabel: "Discard",
     }))) return;
-    await this.drafts.drop(this.task.id);
+    if (this.task !== task) return; // a failed save took the page back to its task meanwhile
+    await this.drafts.drop(task.id);
     await this.startFrom(start);
   }
 
@@ -303,15 +331,17 @@ class LabelPage {
       this.parts.problems.replaceChildren(errorNotice({ messages: problems }, "Not ready to submit"));
       return;
     }
+    // Read at the key press: the action may wait for an earlier save while keys go on to the editor.
+    const result = this.editor.getResult();
+    const leadTime = this.leadTime();
     await this.act(async () => {
-      const result = this.editor.getResult();
       if (!result.length && !(await confirmDialog({
         title: "Submit without labels?",
         message: "This completion has no labels. Once submitted, the task counts as labeled.",
         confirmLabel: "Submit without labels",
       }))) return;
       await this.drafts.cancel();
-      const body = { result, lead_time: this.leadTime() };
+      const body = { result, lead_time: leadTime };
       const { task, start } = this;
       if (start.kind === "completion") {
         // Updating a skipped completion turns it into a labeled one.
@@ -321,7 +351,7 @@ class LabelPage {
         toast(`Completion #${start.item.id} updated`);
         await this.show(await api.get(`/api/tasks/${task.id}`));
       } else {
-        await this.saveAndForward(api.post(`/api/tasks/${task.id}/completions`, body), `Task ${task.id} submitted`);
+        await this.saveAndForward(`/api/tasks/${task.id}/completions`, body, `Task ${task.id} submitted`, "Could not submit");
       }
     }, "Could not submit");
   }
@@ -331,8 +361,8 @@ class LabelPage {
     await this.act(async () => {
       await this.drafts.cancel();
       const { task } = this;
-      await this.saveAndForward(api.post(`/api/tasks/${task.id}/completions?was_cancelled=1`,
-        { result: [], lead_time: this.leadTime() }), `Task ${task.id} skipped`);
+      await this.saveAndForward(`/api/tasks/${task.id}/completions?was_cancelled=1`,
+        { result: [], lead_time: this.leadTime() }, `Task ${task.id} skipped`, "Could not skip");
     }, "Could not skip");
   }
 
@@ -359,14 +389,20 @@ class LabelPage {
     }, "Could not open the next task");
   }
 
-  // Waits for `saving` (the shown task's completion), says `savedMessage` and goes forward. When the session is at its
-  // newest task and the queue is the sampler's, the next task is asked for while the save runs: the
-  // sampler passes over the task being saved, which is what it would do once the save has landed.
-  async saveAndForward(saving, savedMessage) {
-    const upcoming = this.history.cursor === this.history.ids.length - 1 && this.queue.nextAfter
-      ? this.queue.nextAfter(this.task.id) : null;
+  // Saves the shown task's new completion (POST `path` with `body`) and goes forward. At the head of the
+  // sampler's queue the next task was asked for ahead of time (see show) and is shown at once (see
+  // leap); if it has not come yet, it is asked for while the save runs: the sampler passes over the task
+  // being saved, which is what it would do once the save has landed.
+  async saveAndForward(path, body, savedMessage, failure) {
+    const atHead = this.atQueueHead();
+    const ahead = atHead ? this.ahead.take(this.task.id) : undefined;
+    if (ahead) {
+      await leap(this, api.post(path, body), ahead, { savedMessage, failure });
+      return;
+    }
+    const upcoming = atHead ? this.queue.nextAfter(this.task.id) : null;
     upcoming?.catch(() => {}); // a failed save is what is reported; this answer is then unused
-    await saving;
+    await api.post(path, body);
     toast(savedMessage);
     await this.forward(upcoming);
   }
@@ -382,9 +418,14 @@ class LabelPage {
     await this.openTask(later);
   }
 
-  // Runs one action at a time; its failure is shown above the editor.
+  // Runs one action at a time; its failure is shown above the editor. An action asked for before a leap's
+  // save was answered waits for it, and is dropped if the page went to another task meanwhile.
   act(action, failure) {
-    return runAction(this, action, failure);
+    return runAction(this, async () => {
+      const { task } = this;
+      await this.unsaved?.settled;
+      if (this.task === task) await action();
+    }, failure);
   }
 
 
@@ -432,6 +473,7 @@ class LabelPage {
   }
 
   close() {
+    this.closed = true;
     this.version += 1;
     this.drafts.saveNow();
     this.help?.close();

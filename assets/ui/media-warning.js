@@ -16,13 +16,17 @@ export function mediaWarning(taskId, host) {
     element.append(h("div", { class: "notice error", role: "alert" }, h("strong", {}, title), h("p", {}, text)));
   }
 
-  api.get(`/api/tasks/${taskId}/media-problems`).then(({ problems }) => {
-    for (const { url, problem } of problems) {
-      warn(url, `This image is truncated or unreadable: ${fileName(url)}`,
-        `${problem}. What the editor shows may be only part of it, and labels drawn on it may not fit the ` +
-        "whole image.");
-    }
-  }).catch(() => {}); // the check is advice: a failed request leaves the page as it was
+  function askServer() {
+    api.get(`/api/tasks/${taskId}/media-problems`).then(({ problems }) => {
+      for (const { url, problem } of problems) {
+        warn(url, `This image is truncated or unreadable: ${fileName(url)}`,
+          `${problem}. What the editor shows may be only part of it, and labels drawn on it may not fit the ` +
+          "whole image.");
+      }
+    }).catch(() => {}); // the check is advice: a failed request leaves the page as it was
+  }
+  // After the task's first frame: the request need not hold that frame up.
+  requestAnimationFrame(() => setTimeout(askServer, 0));
 
   // `error` does not bubble: it is caught on its way down to the image.
   host.addEventListener("error", (event) => {

@@ -97,6 +97,12 @@ def replace_task(store, task_id):
     return json_response(replaced)
 
 
+def _task_id_param(name):
+    """An integer parameter naming a task; None when absent or out of SQLite's range (no task has that id)."""
+    value = int_param(name, None)
+    return value if value is not None and -2**63 <= value < 2**63 else None
+
+
 def _carries(body, *keys):
     """Whether a task body in the {"data": ...} form sends any of these lists."""
     return isinstance(body, dict) and "data" in body and any(key in body for key in keys)
@@ -107,11 +113,11 @@ def next_task(store, live_pauses):
     (the Label page asks so, since a browser logs every 404 as a console error).
 
     lsdesk's own parameters, for the Label page's one request between two tasks: `exclude=<id>` passes
-    over that task (the one being saved meanwhile), `draft=1` adds the task's draft (or null) as "draft"."""
-    exclude = int_param("exclude", None)
-    if exclude is not None and not -2**63 <= exclude < 2**63:
-        exclude = None  # no task has that id, so none is passed over
-    task_id = store.next_task_id(store.settings()["sampling"], exclude)
+    over that task (the one being saved meanwhile), `prefer=<id>` answers that task while it is still
+    unlabeled (the one the page asked for ahead of time and already shows), `draft=1` adds the task's
+    draft (or null) as "draft"."""
+    exclude, prefer = _task_id_param("exclude"), _task_id_param("prefer")
+    task_id = store.next_task_id(store.settings()["sampling"], exclude, prefer)
     task = store.task(task_id) if task_id is not None else None
     if task is None:
         if param("if_none") == "null":

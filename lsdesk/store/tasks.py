@@ -89,12 +89,17 @@ class TaskStore:
             return [row[0] for row in conn.execute(
                 "SELECT id FROM tasks WHERE completions > 0 ORDER BY id")]
 
-    def next_task_id(self, sampling, exclude=None):
+    def next_task_id(self, sampling, exclude=None, prefer=None):
         """The task to label next, or None when every task has a completion; `exclude` (a task id) is
-        passed over, as if it were labeled: the Label page asks so while it saves that task."""
+        passed over, as if it were labeled: the Label page asks so while it saves that task. `prefer`
+        (a task id) is the answer while it is unlabeled and not excluded: the Label page shows the task
+        it asked for ahead of time and checks so that nobody labeled or deleted it meanwhile."""
         but = "" if exclude is None else " AND id != ?"
         args = () if exclude is None else (exclude,)
         with self._read() as conn:
+            if prefer is not None and prefer != exclude and conn.execute(
+                    "SELECT 1 FROM tasks WHERE id = ? AND completions = 0", (prefer,)).fetchone():
+                return prefer
             if sampling.startswith("prediction-score-"):
                 direction = "" if sampling == "prediction-score-min" else " DESC"
                 row = conn.execute(

@@ -24,24 +24,38 @@ def api_events(page):
     return events
 
 
-def test_submit_asks_for_the_next_task_while_it_saves_and_needs_no_draft_request(page, api):
+def wait_until(page, done, timeout_ms=5000):
+    """Let the page run (and playwright deliver its events) until `done()` holds."""
+    for _ in range(timeout_ms // 20):
+        if done():
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError(f"still not done after {timeout_ms} ms: {done}")
+
+
+def test_submit_shows_the_next_task_asked_ahead_before_its_save_is_answered_and_needs_no_draft_request(page, api):
     ids = labeled_project(api, count=3)
+    events = api_events(page)
     open_label(page)
     expect_task(page, ids[0])
-    events = api_events(page)
+    ahead = {"if_none": ["null"], "draft": ["1"], "exclude": [str(ids[0])]}
+    wait_until(page, lambda: ("done", "GET", "/api/project/next", ahead) in events)
+    held = []
+    page.route(f"**/api/tasks/{ids[0]}/completions", lambda route: held.append(route))
+    del events[:]
     page.keyboard.press("1")
     page.keyboard.press("Control+Enter")
+    # The next task is on screen while the save is not answered; the URL follows once it has landed.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Task {ids[1]}")
+    wait_until(page, lambda: held)
+    expect(page).to_have_url(f"{page.base_url}/label/{ids[0]}")
+    held[0].continue_()
     expect_task(page, ids[1])
-    sent = [(method, path) for kind, method, path, _ in events if kind == "sent"]
-    save = ("POST", f"/api/tasks/{ids[0]}/completions")
-    assert sent[:2] == [save, ("GET", "/api/project/next")] or sent[:2] == [("GET", "/api/project/next"), save]
-    [query] = [query for kind, _, path, query in events if kind == "sent" and path == "/api/project/next"]
-    assert query == {"if_none": ["null"], "draft": ["1"], "exclude": [str(ids[0])]}
-    assert ("GET", f"/api/tasks/{ids[1]}/draft") not in sent
-    # Side by side: the next task was asked for before the save was answered.
-    asked = events.index(("sent", "GET", "/api/project/next", query))
-    saved = next(index for index, event in enumerate(events) if event[:3] == ("done", *save))
-    assert asked < saved
+    expect(page.get_by_text(f"Task {ids[0]} submitted")).to_be_visible()
+    sent = [(method, path, query) for kind, method, path, query in events if kind == "sent"]
+    check = {**ahead, "prefer": [str(ids[1])]}
+    assert sent[:2] == [("POST", f"/api/tasks/{ids[0]}/completions", {}), ("GET", "/api/project/next", check)]
+    assert not [path for _, path, _ in sent if path.endswith("/draft")]
     assert chosen(completions_of(api, ids[0])[0]) == [["Positive"]]
 
 
