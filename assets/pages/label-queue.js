@@ -99,8 +99,10 @@ class QueryQueue {
 // The queue's task after the shown one, asked for once the browser is idle, so that a submit or a skip
 // shows it at once. Each answer is taken once; showing another task forgets it.
 export class NextAhead {
-  constructor(queue) {
+  // `prepare(task)` is called with each task that comes, to load what showing it will need.
+  constructor(queue, prepare = () => {}) {
     this.queue = queue;
+    this.prepare = prepare;
     this.asked = null;
   }
 
@@ -112,6 +114,7 @@ export class NextAhead {
       if (this.asked !== asked) return;
       try {
         asked.answer = await this.queue.nextAfter(taskId);
+        if (asked.answer && this.asked === asked) this.prepare(asked.answer);
       } catch {
         if (this.asked === asked) this.asked = null; // the submit asks again, as it would without this
       }

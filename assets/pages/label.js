@@ -76,7 +76,9 @@ class LabelPage {
     // for the sampler's queue, its next task (unused if the project turns out to have no config).
     loadEditor().catch(() => {}); // startFrom reports a failure
     this.queue = queueFromUrl(this.shell.query);
-    this.ahead = new NextAhead(this.queue);
+    // The next task's pictures are loaded and decoded while this one is labeled.
+    this.ahead = new NextAhead(this.queue,
+      (task) => editorModule?.prefetchMedia(task, this.project.config.label_config));
     const upcoming = rawId === undefined && this.queue.key === "sampling" ? this.queue.next() : null;
     upcoming?.catch(() => {});
     this.project = await api.get("/api/project");
