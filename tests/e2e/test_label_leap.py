@@ -34,6 +34,17 @@ def hold_saves(page, task_id):
     return held
 
 
+def submit_negative_with_its_save_held(page, api):
+    """Three tasks on the Label page; the first is submitted as Negative and its save held unanswered while
+    the next task is shown. Returns the task ids and the held routes."""
+    ids, _ = open_with_next_asked_ahead(page, api, count=3)
+    held = hold_saves(page, ids[0])
+    page.keyboard.press("2")
+    page.keyboard.press("Control+Enter")
+    expect(heading(page)).to_have_text(f"Task {ids[1]}")
+    return ids, held
+
+
 def heading(page):
     return page.get_by_role("heading", level=1)
 
@@ -43,11 +54,7 @@ def draft_of(api, task_id):
 
 
 def test_a_failed_save_goes_back_with_its_labels_and_keeps_what_was_done_on_the_next_task(page, api):
-    ids, _ = open_with_next_asked_ahead(page, api, count=3)
-    held = hold_saves(page, ids[0])
-    page.keyboard.press("2")
-    page.keyboard.press("Control+Enter")
-    expect(heading(page)).to_have_text(f"Task {ids[1]}")
+    ids, held = submit_negative_with_its_save_held(page, api)
     expect(page.get_by_label("Negative")).not_to_be_checked()
     page.keyboard.press("1")  # work on the next task while the save is unanswered
     expect(page.get_by_label("Positive")).to_be_checked()
@@ -146,11 +153,7 @@ def test_rapid_submits_save_each_task_once_in_order_with_its_own_labels(page, ap
 
 
 def test_a_save_that_fails_after_the_page_was_left_keeps_its_labels_as_the_tasks_draft(page, api):
-    ids, _ = open_with_next_asked_ahead(page, api, count=3)
-    held = hold_saves(page, ids[0])
-    page.keyboard.press("2")
-    page.keyboard.press("Control+Enter")
-    expect(heading(page)).to_have_text(f"Task {ids[1]}")
+    ids, held = submit_negative_with_its_save_held(page, api)
     wait_until(page, lambda: held)
     page.locator(".mainnav a[href='/tasks']").click()
     expect(page).to_have_url(f"{page.base_url}/tasks")
