@@ -8,13 +8,18 @@ counters and their partial indexes, scores through tasks.score, agreement throug
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from lsdesk.errors import LsdeskError
+from lsdesk.store.schema import SEARCH_TEXT
 
 MAX_FILTER_ITEMS = 50
 _SQLITE_INTEGERS = 1 << 63
+# Tasks past this mark are not in the full-text index yet (imports write nothing to it; a background indexer
+# catches up): a search reads their text one by one, matching as the index would (store/search_tail.py).
+SEARCH_MARK = "(SELECT value FROM counters WHERE name = 'search_indexed')"
+UNINDEXED_MATCH = f"tasks.id > {SEARCH_MARK} AND search_tail_match({SEARCH_TEXT.format(data='tasks.data')}, ?)"
 MAX_ID_LIST = 100_000
 _STATES = {
     "labeled": "tasks.completions > tasks.cancelled",
@@ -84,19 +89,26 @@ class QueryInvalid(LsdeskError):
 @dataclass(frozen=True)
 class TaskQuery:
     """A condition on `tasks` and an ORDER BY, each with its parameters; `search` says whether it reads the
-    full-text index (which must be caught up first)."""
+    full-text index (and the tasks past it: UNINDEXED_MATCH)."""
 
     where: str = "1"
     params: tuple = ()
     segments: tuple = (("1", "tasks.id"),)  # (which tasks, ORDER BY) runs, read one after the other
     order_params: tuple = ()
     match: str | None = None  # the FTS5 query of the search words
+    words: str | None = None  # the search words as a JSON list, for UNINDEXED_MATCH
     filter_where: str = "1"  # `where` without the search
     filter_params: tuple = ()
 
     @property
     def search(self):
         return self.match is not None
+
+    @property
+    def found_ids(self):
+        """(SQL selecting the ids the search words match, indexed then not yet indexed, its parameters)."""
+        return ("SELECT rowid AS id FROM tasks_fts WHERE tasks_fts MATCH ? "
+                f"UNION ALL SELECT tasks.id FROM tasks WHERE {UNINDEXED_MATCH}", (self.match, self.words))
 
     @property
     def filtered(self):
@@ -107,21 +119,27 @@ def task_query(filter_spec=None, search=None, order="id"):
     """The TaskQuery of a parsed filter ({"conjunction", "items"} or None), search words and an order name."""
     filter_where, filter_params = filter_condition(filter_spec)
     where, params = filter_where, filter_params
+    words = search_words(search or "")
     match = search_expression(search or "")
-    if match:
-        where = f"({where}) AND tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)"
-        params = (*params, match)
-    segments, order_params = order_segments(order)
-    return TaskQuery(where, params, segments, order_params, match, filter_where, filter_params)
+    query = TaskQuery(where, params, *order_segments(order), match, json.dumps(words) if match else None,
+                      filter_where, filter_params)
+    if not match:
+        return query
+    found, found_params = query.found_ids
+    return replace(query, where=f"({where}) AND tasks.id IN ({found})", params=(*params, *found_params))
+
+
+def search_words(text):
+    """The words of a search: what FTS5's unicode61 tokenizer keeps (letters and digits), at most 32."""
+    return re.findall(r"[^\W_]+", text)[:32]
 
 
 def search_expression(text):
     """An FTS5 query where every word must match (the last as a prefix), or None when there are no words.
 
-    Words are what FTS5's unicode61 tokenizer keeps (letters and digits); each is quoted, so nothing a
-    user types (quotes, `*`, `-`, NEAR, AND) is read as query syntax.
+    Each word is quoted, so nothing a user types (quotes, `*`, `-`, NEAR, AND) is read as query syntax.
     """
-    words = re.findall(r"[^\W_]+", text)[:32]
+    words = search_words(text)
     if not words:
         return None
     return " ".join(f'"{word}"' for word in words) + "*"
