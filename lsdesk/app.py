@@ -62,10 +62,11 @@ class AppState:
         store = self.workspace.active()
         if store is not self._indexing:
             self._index_in_background(store)
+        store.heard_request()
         return store
 
     def _index_in_background(self, store):
-        """Only the active project's search index is caught up: a switch stops the last one's indexer."""
+        """The active project's search index is caught up between requests; a switch stops the last one's."""
         with self._indexing_lock:
             previous, self._indexing = self._indexing, store
         if previous is not None:

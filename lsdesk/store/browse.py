@@ -70,6 +70,12 @@ class TaskBrowser:
         if indexer is not None:
             indexer.stop()
 
+    def heard_request(self):
+        """A request of the app reached this project: the background indexer waits for a quiet moment."""
+        indexer = self._search_indexer
+        if indexer is not None:
+            indexer.heard_request()
+
     def _search_heard_write(self, _changed):
         indexer = self._search_indexer
         if indexer is not None:
