@@ -142,3 +142,26 @@ def test_stopping_the_server_while_it_indexes_leaves_a_whole_file(tmp_path):
         assert json.loads(conn.execute("SELECT body FROM completions WHERE task_id = ?", (ids[-1],)).fetchone()[0]
                           )["result"] == result
         assert conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0] <= ids[-1]
+
+
+def indexer_threads():
+    return sorted(thread.name for thread in threading.enumerate() if thread.name.startswith("search-index"))
+
+
+def test_only_the_active_project_is_indexed_and_closing_the_workspace_stops_it(tmp_path, monkeypatch):
+    from lsdesk.app import AppState
+    from lsdesk.workspace import Workspace
+
+    monkeypatch.setattr(search_indexer, "QUIET_SECONDS", 0)
+    workspace = Workspace(tmp_path / "data")
+    state = AppState(workspace)
+    first = workspace.create("first", tmp_path / "first.lsdesk")
+    first.import_tasks([{"data": item(index)} for index in range(SIZE)])
+    assert state.get("store") is first and indexer_threads() == ["search-index first.lsdesk"]
+    wait_for(lambda: mark_of(first.path) > 0)
+    second = workspace.create("second", tmp_path / "second.lsdesk")
+    assert state.get("store") is second and indexer_threads() == ["search-index second.lsdesk"]
+    workspace.close()
+    assert indexer_threads() == []
+    with sqlite3.connect(first.path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
