@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from lsdesk.store import search_indexer
+from lsdesk.store import browse, search_indexer
 from lsdesk.store.project import ProjectStore
 from lsdesk.store.task_query import task_query
 from tests.client import Server
@@ -60,6 +60,18 @@ def test_a_search_right_after_a_big_import_reads_past_the_index_without_indexing
     assert store.browse_count(task_query(None, "zanz")) == (30, True)
     assert time.monotonic() - started < 20  # catching up first took far longer on a loaded machine
     assert mark_of(store.path) == 0  # the searches indexed nothing
+
+
+def test_a_count_made_in_runs_of_ids_adds_the_index_and_the_tasks_past_it(imported, monkeypatch):
+    store, ids = imported
+    with store._write() as conn:
+        browse.catch_up_search(conn, SIZE // 2)
+    monkeypatch.setattr(browse, "_EXACT_COUNT_SECONDS", 0)  # straight to the runs
+    monkeypatch.setattr(browse, "_COUNT_SECONDS", 600)
+    assert store.browse_count(task_query(None, "zanzibar")) == (30, True)
+    later = {"items": [{"field": "id", "op": "between", "value": [ids[SIZE // 4] + 1, None]}]}
+    assert store.browse_count(task_query(later, "zanzibar r1")) == (
+        len(expected(ids, lambda i: i > SIZE // 4 and i % 1000 == 7 and i % 3 == 1)), True)
 
 
 def test_the_background_indexer_catches_up_in_short_writes_and_answers_stay_equal(imported, monkeypatch):

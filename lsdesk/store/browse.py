@@ -95,7 +95,7 @@ class TaskBrowser:
         by_id = query.segments in ((("1", "tasks.id"),), (("1", "tasks.id DESC"),))
         if query.search and by_id:
             return self._searched_by_id(query, offset, page_size)
-        source, id_column, where, params = _source(query, ids_only=False)
+        source, id_column, where, params = _source(query)
         with self._read() as conn:
             if len(query.segments) == 1 and query.segments[0][0] == "1":
                 order_by = query.segments[0][1]
@@ -131,13 +131,11 @@ class TaskBrowser:
         with self._read() as conn:
             if not query.filtered and not query.search:
                 return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
-            source, id_column, where, params = _source(query, ids_only=True)
             deadline = time.monotonic() + _EXACT_COUNT_SECONDS
-            exact = _before(conn, deadline, f"SELECT count(*) FROM {source} WHERE {where}", params)
+            exact = _before(conn, deadline, *_counting(query))
             if exact is not None:
                 return exact[0], True
-            return _count_in_runs(conn, f"SELECT count(*) FROM {source} WHERE ({where}) AND {id_column} BETWEEN ? AND ?",
-                                  params, bound, time.monotonic() + _COUNT_SECONDS)
+            return _count_in_runs(conn, query, bound, time.monotonic() + _COUNT_SECONDS)
 
     def browse_tasks(self, ids, task_keys, computed):
         """The tasks of `ids` in that order: their 0.8 objects (when `task_keys` is true) plus the computed
@@ -151,17 +149,28 @@ class TaskBrowser:
         return tasks
 
 
-def _source(query, ids_only):
+def _source(query):
     """(FROM, its task id column, WHERE, parameters) of a query: a search reads the ids it finds first (the
-    full-text index's, then the tasks past it), and only them when nothing else about the tasks is asked
-    (`ids_only` and no filter)."""
+    full-text index's, then the tasks past it)."""
     if not query.search:
         return "tasks", "tasks.id", query.where, query.params
     found, found_params = query.found_ids
-    if ids_only and query.filter_where == "1":
-        return f"({found}) AS found", "found.id", "1", found_params
     return (f"({found}) AS found JOIN tasks ON tasks.id = found.id", "found.id",
             query.filter_where, (*found_params, *query.filter_params))
+
+
+def _counting(query, between=None):
+    """(SQL counting the tasks a query selects, with ids in `between` (low, high) when given, its parameters).
+    A search adds the count of the index's matches (read alone when there is no filter) to the count of the
+    tasks past it."""
+    ids = ("", ()) if between is None else (" AND {} BETWEEN ? AND ?", between)
+    if not query.search:
+        return f"SELECT count(*) FROM tasks WHERE ({query.where}){ids[0].format('tasks.id')}", (*query.params, *ids[1])
+    joined = "JOIN tasks ON tasks.id = tasks_fts.rowid " if query.filter_where != "1" else ""
+    return (f"SELECT (SELECT count(*) FROM tasks_fts {joined}WHERE tasks_fts MATCH ? AND ({query.filter_where})"
+            f"{ids[0].format('tasks_fts.rowid')}) + (SELECT count(*) FROM tasks WHERE ({query.filter_where}) "
+            f"AND {UNINDEXED_MATCH}{ids[0].format('tasks.id')})",
+            (query.match, *query.filter_params, *ids[1], *query.filter_params, query.words, *ids[1]))
 
 
 def catch_up_search(conn, limit=None):
@@ -190,7 +199,7 @@ def _before(conn, deadline, sql, params):
         conn.set_progress_handler(None, 0)
 
 
-def _count_in_runs(conn, count_between, params, bound, deadline):
+def _count_in_runs(conn, query, bound, deadline):
     """(count, exact) summed over runs of _COUNT_RUN ids, stopping past `bound` or at `deadline`."""
     low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
     if low is None:
@@ -199,7 +208,7 @@ def _count_in_runs(conn, count_between, params, bound, deadline):
     while start <= high:
         if counted > bound or time.monotonic() > deadline:
             return counted, False
-        counted += conn.execute(count_between, (*params, start, start + _COUNT_RUN - 1)).fetchone()[0]
+        counted += conn.execute(*_counting(query, (start, start + _COUNT_RUN - 1))).fetchone()[0]
         start += _COUNT_RUN
     return counted, True
 
