@@ -11,7 +11,7 @@ from lsdesk.agreement.task import annotator_of
 from lsdesk.store.schema import SEARCH_TEXT
 from lsdesk.store.search_indexer import SearchIndexer
 from lsdesk.store.search_tail import search_tail_match
-from lsdesk.store.task_query import AGREEMENT, SEARCH_MARK, UNINDEXED_MATCH
+from lsdesk.store.task_query import AGREEMENT, SEARCH_MARK
 from lsdesk.store.task_text import format_completed_at, load_tasks
 
 # A count that is slow to make exactly stops past this many matches, or after _COUNT_SECONDS more than the
@@ -118,8 +118,9 @@ class TaskBrowser:
         filtered = "JOIN tasks ON tasks.id = tasks_fts.rowid " if query.filter_where != "1" else ""
         indexed = (f"SELECT tasks_fts.rowid FROM tasks_fts {filtered}WHERE tasks_fts MATCH ? AND ({query.filter_where}) "
                    f"ORDER BY tasks_fts.rowid{direction} LIMIT {offset + page_size}", (query.match, *query.filter_params))
-        unindexed = (f"SELECT tasks.id FROM tasks WHERE ({query.filter_where}) AND {UNINDEXED_MATCH} "
-                     f"ORDER BY tasks.id{direction} LIMIT {offset + page_size}", (*query.filter_params, query.words))
+        unindexed = (f"SELECT tasks.id FROM tasks WHERE ({query.filter_where}) AND {query.unindexed} "
+                     f"ORDER BY tasks.id{direction} LIMIT {offset + page_size}",
+                     (*query.filter_params, *query.unindexed_params))
         runs = (unindexed, indexed) if direction else (indexed, unindexed)
         sql = " UNION ALL ".join(f"SELECT * FROM ({run_sql})" for run_sql, _ in runs) + " LIMIT ? OFFSET ?"
         with self._read() as conn:
@@ -169,8 +170,8 @@ def _counting(query, between=None):
     joined = "JOIN tasks ON tasks.id = tasks_fts.rowid " if query.filter_where != "1" else ""
     return (f"SELECT (SELECT count(*) FROM tasks_fts {joined}WHERE tasks_fts MATCH ? AND ({query.filter_where})"
             f"{ids[0].format('tasks_fts.rowid')}) + (SELECT count(*) FROM tasks WHERE ({query.filter_where}) "
-            f"AND {UNINDEXED_MATCH}{ids[0].format('tasks.id')})",
-            (query.match, *query.filter_params, *ids[1], *query.filter_params, query.words, *ids[1]))
+            f"AND {query.unindexed}{ids[0].format('tasks.id')})",
+            (query.match, *query.filter_params, *ids[1], *query.filter_params, *query.unindexed_params, *ids[1]))
 
 
 def catch_up_search(conn, limit=None):
