@@ -77,7 +77,8 @@ def test_a_count_made_in_runs_of_ids_adds_the_index_and_the_tasks_past_it(import
 def test_the_background_indexer_catches_up_in_short_writes_and_answers_stay_equal(imported, monkeypatch):
     store, ids = imported
     monkeypatch.setattr(search_indexer, "QUIET_SECONDS", 0)
-    before = store.browse_ids(task_query(None, "zanzibar plain"), 1, 100), store.browse_count(task_query(None, "über r1"))
+    before = (store.browse_ids(task_query(None, "zanzibar plain"), 1, 100),
+              store.browse_count(task_query(None, "über r1")))
     store.index_search_in_background()
     waits, marks = [], []
     while mark_of(store.path) < ids[-1]:

@@ -116,8 +116,9 @@ class TaskBrowser:
         then those past the index (all of them have higher ids); descending, the other way round."""
         direction = " DESC" if query.segments[0][1].endswith("DESC") else ""
         filtered = "JOIN tasks ON tasks.id = tasks_fts.rowid " if query.filter_where != "1" else ""
-        indexed = (f"SELECT tasks_fts.rowid FROM tasks_fts {filtered}WHERE tasks_fts MATCH ? AND ({query.filter_where}) "
-                   f"ORDER BY tasks_fts.rowid{direction} LIMIT {offset + page_size}", (query.match, *query.filter_params))
+        indexed = (f"SELECT tasks_fts.rowid FROM tasks_fts {filtered}WHERE tasks_fts MATCH ? "
+                   f"AND ({query.filter_where}) ORDER BY tasks_fts.rowid{direction} LIMIT {offset + page_size}",
+                   (query.match, *query.filter_params))
         unindexed = (f"SELECT tasks.id FROM tasks WHERE ({query.filter_where}) AND {query.unindexed} "
                      f"ORDER BY tasks.id{direction} LIMIT {offset + page_size}",
                      (*query.filter_params, *query.unindexed_params))
