@@ -11,6 +11,7 @@ import urllib.parse
 import pytest
 
 from lsdesk.store import browse, search_indexer
+from lsdesk.store.exports import TaskSelection
 from lsdesk.store.project import ProjectStore
 from lsdesk.store.task_query import task_query
 from tests.client import Server
@@ -58,6 +59,8 @@ def test_a_search_right_after_a_big_import_reads_past_the_index_without_indexing
     assert store.browse_ids(task_query(None, "zanzibar"), 1, 100) == expected(ids, lambda i: i % 1000 == 7)
     assert store.browse_ids(task_query(None, "UBER r2", "-id"), 1, 3) == expected(ids, lambda i: i % 3 == 2)[::-1][:3]
     assert store.browse_count(task_query(None, "zanz")) == (30, True)
+    exported = store.iter_tasks(selection=TaskSelection(all_tasks=True, query=task_query(None, "plain r2")))
+    assert [task["id"] for task in exported] == expected(ids, lambda i: i % 1000 != 7 and i % 3 == 2)
     assert time.monotonic() - started < 20  # catching up first took far longer on a loaded machine
     assert mark_of(store.path) == 0  # the searches indexed nothing
 

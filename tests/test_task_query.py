@@ -41,8 +41,8 @@ def test_filter_becomes_one_condition_with_its_parameters_in_order():
     ]}, search="fox", order="-predictions_score")
     assert query.where == (
         "((tasks.cancelled > 0) OR (json_extract(tasks.data, ?) LIKE ? ESCAPE '\\') OR (tasks.id >= ?)) "
-        "AND tasks.id IN (SELECT rowid AS id FROM tasks_fts WHERE tasks_fts MATCH ? "
-        f"UNION ALL SELECT tasks.id FROM tasks WHERE {unindexed_match(['fox'])[0]})")
+        "AND (tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?) "
+        f"OR ({unindexed_match(['fox'])[0]}))")
     assert query.params == ('$."source"', "%50\\%%", 3, '"fox"*', "fox", '["fox"]')
     assert query.segments == (("tasks.score IS NOT NULL", "tasks.score DESC, tasks.id DESC"),
                               ("tasks.score IS NULL", "tasks.id DESC"))

@@ -131,8 +131,10 @@ def task_query(filter_spec=None, search=None, order="id"):
         return query
     unindexed, unindexed_params = unindexed_match(words)
     query = replace(query, match=match, unindexed=unindexed, unindexed_params=unindexed_params)
-    found, found_params = query.found_ids
-    return replace(query, where=f"({where}) AND tasks.id IN ({found})", params=(*params, *found_params))
+    # Read row by row (an export or a bulk action goes through the tasks in id order), the tasks past the
+    # index are matched as they come: a union of every match would be made again for each run of ids.
+    return replace(query, where=f"({where}) AND (tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?) "
+                                f"OR ({unindexed}))", params=(*params, match, *unindexed_params))
 
 
 def search_words(text):
