@@ -53,9 +53,25 @@ class AppState:
         self.agreement_reports = {}  # the last agreement report of each project file (lsdesk/api/merge.py)
         self.live_pauses = LivePauses()  # ML backends that just failed a live prediction
         self.folder_work = threading.Lock()  # one folder job (sync, pack, unpack) at a time
+        self._indexing = None  # the project whose search index is caught up in the background
+        self._indexing_lock = threading.Lock()
 
     def get(self, name):
-        return self.workspace.active() if name == "store" else getattr(self, name)
+        if name != "store":
+            return getattr(self, name)
+        store = self.workspace.active()
+        if store is not self._indexing:
+            self._index_in_background(store)
+        store.heard_request()
+        return store
+
+    def _index_in_background(self, store):
+        """The active project's search index is caught up between requests; a switch stops the last one's."""
+        with self._indexing_lock:
+            previous, self._indexing = self._indexing, store
+        if previous is not None:
+            previous.stop_search_indexer()
+        store.index_search_in_background()
 
 
 def _with_state(handler, path, state):

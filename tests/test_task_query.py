@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from lsdesk.store.task_query import QueryInvalid, data_path, order_segments, search_expression, task_query
+from lsdesk.store.task_query import (QueryInvalid, data_path, order_segments, search_expression, task_query,
+                                     unindexed_match)
 
 
 @pytest.mark.parametrize("text, expression", [
@@ -40,11 +41,12 @@ def test_filter_becomes_one_condition_with_its_parameters_in_order():
     ]}, search="fox", order="-predictions_score")
     assert query.where == (
         "((tasks.cancelled > 0) OR (json_extract(tasks.data, ?) LIKE ? ESCAPE '\\') OR (tasks.id >= ?)) "
-        "AND tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)")
-    assert query.params == ('$."source"', "%50\\%%", 3, '"fox"*')
+        "AND (tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?) "
+        f"OR ({unindexed_match(['fox'])[0]}))")
+    assert query.params == ('$."source"', "%50\\%%", 3, '"fox"*', "fox", '["fox"]')
     assert query.segments == (("tasks.score IS NOT NULL", "tasks.score DESC, tasks.id DESC"),
                               ("tasks.score IS NULL", "tasks.id DESC"))
-    assert query.match == '"fox"*' and query.filter_params == query.params[:-1]
+    assert query.match == '"fox"*' and query.filter_params == query.params[:-3]
 
 
 def test_no_filter_is_every_task():

@@ -30,8 +30,6 @@ def _selection(store):
     query = browse_query(order=False) if param("filter") is not None or param("search") else None
     chosen = ids is not None or query is not None
     all_tasks = param("all_tasks")
-    if query is not None and query.search:
-        store.catch_up_search_index()
     return TaskSelection(all_tasks=is_true(all_tasks) if all_tasks is not None or not chosen else True,
                          leave_out_disagreeing=is_true(param("leave_out_disagreeing", "")),
                          ids=tuple(ids) if ids is not None else None, query=query)

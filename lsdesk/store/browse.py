@@ -1,14 +1,17 @@
 """The SQL of the task browser: a page of a filtered, searched, ordered query, its count, the computed columns
-a page may ask for, and the full-text index caught up before a search (a mixin of ProjectStore)."""
+a page may ask for, and the full-text index kept caught up in the background (a mixin of ProjectStore)."""
 
 import json
 import os
 import sqlite3
+import threading
 import time
 
 from lsdesk.agreement.task import annotator_of
 from lsdesk.store.schema import SEARCH_TEXT
-from lsdesk.store.task_query import AGREEMENT
+from lsdesk.store.search_indexer import SearchIndexer
+from lsdesk.store.search_tail import search_tail_match
+from lsdesk.store.task_query import AGREEMENT, SEARCH_MARK
 from lsdesk.store.task_text import format_completed_at, load_tasks
 
 # A count that is slow to make exactly stops past this many matches, or after _COUNT_SECONDS more than the
@@ -17,7 +20,7 @@ COUNT_BOUND = 100_000
 _EXACT_COUNT_SECONDS = 0.2
 _COUNT_SECONDS = 0.3
 _COUNT_RUN = 20_000  # ids counted per step
-_CATCH_UP_RUN = 50_000  # tasks added to the search index per write
+_CATCH_UP_RUN = 2_000  # tasks added to the search index per write: ~10 ms, so other writes hardly wait
 _UPLOAD_URL = "/data/upload/"
 _FARTHEST_OFFSET = 1 << 62  # past any task, and still an SQLite integer
 COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predictions", "predictions_score",
@@ -26,28 +29,73 @@ COMPUTED_COLUMNS = ("total_annotations", "cancelled_annotations", "total_predict
 
 
 class TaskBrowser:
-    """Methods use self._read() and self._write() of ProjectStore."""
+    """Methods use self._read() and self._write() of ProjectStore; searches need the SQL function
+    search_tail_match on every connection (made here)."""
 
-    def catch_up_search_index(self):
-        """Index the tasks added since the last search (imports write nothing to the index), _CATCH_UP_RUN
-        tasks per write so other writes are not held up for long."""
-        while True:
-            with self._read() as conn:
-                mark = conn.execute("SELECT value FROM counters WHERE name = 'search_indexed'").fetchone()[0]
-                if not conn.execute("SELECT EXISTS (SELECT 1 FROM tasks WHERE id > ?)", (mark,)).fetchone()[0]:
-                    return
-            with self._write() as conn:
-                catch_up_search(conn, _CATCH_UP_RUN)
+    def __init__(self, path, create=False):
+        self._search_indexer = None
+        self._search_indexer_lock = threading.Lock()
+        super().__init__(path, create)
+        self.add_commit_listener(self._search_heard_write)
+
+    def _connect(self):
+        conn = super()._connect()
+        conn.create_function("search_tail_match", 2, search_tail_match, deterministic=True)
+        return conn
+
+    # -- the full-text index, caught up in the background ----------------------------------------------
+
+    def index_search_slice(self):
+        """Add the next _CATCH_UP_RUN tasks past the mark to the full-text index in one short write; False
+        when there were none."""
+        with self._read() as conn:
+            if not conn.execute(f"SELECT EXISTS (SELECT 1 FROM tasks WHERE id > {SEARCH_MARK})").fetchone()[0]:
+                return False
+        with self._write() as conn:
+            catch_up_search(conn, _CATCH_UP_RUN)
+        return True
+
+    def index_search_in_background(self):
+        """Keep the full-text index caught up in a thread until stop_search_indexer() or close() (imports index
+        nothing, and searches read the tasks past the index meanwhile). For the running app, not the CLI."""
+        with self._search_indexer_lock:
+            if self._search_indexer is None:
+                self._search_indexer = SearchIndexer(self)
+                self._search_indexer.start()
+
+    def stop_search_indexer(self):
+        """Stop the background indexer, once the slice it is writing is committed."""
+        with self._search_indexer_lock:
+            indexer, self._search_indexer = self._search_indexer, None
+        if indexer is not None:
+            indexer.stop()
+
+    def heard_request(self):
+        """A request of the app reached this project: the background indexer waits for a quiet moment."""
+        indexer = self._search_indexer
+        if indexer is not None:
+            indexer.heard_request()
+
+    def _search_heard_write(self, _changed):
+        indexer = self._search_indexer
+        if indexer is not None:
+            indexer.heard_write()
+
+    def close(self):
+        self.stop_search_indexer()
+        super().close()
+
+    # -- pages and counts ------------------------------------------------------------------------------
 
     def browse_ids(self, query, page, page_size):
         """Ids of one page (1-based) of the tasks a TaskQuery selects, in its order."""
-        if query.search:
-            self.catch_up_search_index()
         offset = (page - 1) * page_size
         if offset >= _FARTHEST_OFFSET:
             return []
         by_id = query.segments in ((("1", "tasks.id"),), (("1", "tasks.id DESC"),))
-        source, id_column, where, params = _source(query, ids_only=by_id)
+        if query.search and by_id:
+            return self._searched_by_id(query, offset, page_size)
+        source, id_column, where, params = _source(query)
         with self._read() as conn:
             if len(query.segments) == 1 and query.segments[0][0] == "1":
                 order_by = query.segments[0][1]
@@ -63,21 +111,33 @@ class TaskBrowser:
                                     (*params * len(runs), page_size, offset))
             return [row[0] for row in rows]
 
+    def _searched_by_id(self, query, offset, page_size):
+        """A page of a search in id order without a sort: the indexed tasks that match, in the index's order,
+        then those past the index (all of them have higher ids); descending, the other way round."""
+        direction = " DESC" if query.segments[0][1].endswith("DESC") else ""
+        filtered = "JOIN tasks ON tasks.id = tasks_fts.rowid " if query.filter_where != "1" else ""
+        indexed = (f"SELECT tasks_fts.rowid FROM tasks_fts {filtered}WHERE tasks_fts MATCH ? "
+                   f"AND ({query.filter_where}) ORDER BY tasks_fts.rowid{direction} LIMIT {offset + page_size}",
+                   (query.match, *query.filter_params))
+        unindexed = (f"SELECT tasks.id FROM tasks WHERE ({query.filter_where}) AND {query.unindexed} "
+                     f"ORDER BY tasks.id{direction} LIMIT {offset + page_size}",
+                     (*query.filter_params, *query.unindexed_params))
+        runs = (unindexed, indexed) if direction else (indexed, unindexed)
+        sql = " UNION ALL ".join(f"SELECT * FROM ({run_sql})" for run_sql, _ in runs) + " LIMIT ? OFFSET ?"
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(sql, (*runs[0][1], *runs[1][1], page_size, offset))]
+
     def browse_count(self, query, bound=COUNT_BOUND):
         """(count, exact) of the tasks a TaskQuery selects. A count that takes long is made over runs of ids
         until it passes `bound` or its time is up: then (what it counted, False), the least there are."""
-        if query.search:
-            self.catch_up_search_index()
         with self._read() as conn:
             if not query.filtered and not query.search:
                 return conn.execute("SELECT value FROM counters WHERE name = 'tasks'").fetchone()[0], True
-            source, id_column, where, params = _source(query, ids_only=True)
             deadline = time.monotonic() + _EXACT_COUNT_SECONDS
-            exact = _before(conn, deadline, f"SELECT count(*) FROM {source} WHERE {where}", params)
+            exact = _before(conn, deadline, *_counting(query))
             if exact is not None:
                 return exact[0], True
-            return _count_in_runs(conn, f"SELECT count(*) FROM {source} WHERE ({where}) AND {id_column} BETWEEN ? AND ?",
-                                  params, bound, time.monotonic() + _COUNT_SECONDS)
+            return _count_in_runs(conn, query, bound, time.monotonic() + _COUNT_SECONDS)
 
     def browse_tasks(self, ids, task_keys, computed):
         """The tasks of `ids` in that order: their 0.8 objects (when `task_keys` is true) plus the computed
@@ -91,15 +151,28 @@ class TaskBrowser:
         return tasks
 
 
-def _source(query, ids_only=False):
-    """(FROM, its task id column, WHERE, parameters) of a query: a search reads the full-text index first, in id
-    order, and only it when nothing else about the tasks is asked (`ids_only` and no filter)."""
+def _source(query):
+    """(FROM, its task id column, WHERE, parameters) of a query: a search reads the ids it finds first (the
+    full-text index's, then the tasks past it)."""
     if not query.search:
         return "tasks", "tasks.id", query.where, query.params
-    if ids_only and query.filter_where == "1":
-        return "tasks_fts", "tasks_fts.rowid", "tasks_fts MATCH ?", (query.match,)
-    return ("tasks_fts JOIN tasks ON tasks.id = tasks_fts.rowid", "tasks_fts.rowid",
-            f"tasks_fts MATCH ? AND ({query.filter_where})", (query.match, *query.filter_params))
+    found, found_params = query.found_ids
+    return (f"({found}) AS found JOIN tasks ON tasks.id = found.id", "found.id",
+            query.filter_where, (*found_params, *query.filter_params))
+
+
+def _counting(query, between=None):
+    """(SQL counting the tasks a query selects, with ids in `between` (low, high) when given, its parameters).
+    A search adds the count of the index's matches (read alone when there is no filter) to the count of the
+    tasks past it."""
+    ids = ("", ()) if between is None else (" AND {} BETWEEN ? AND ?", between)
+    if not query.search:
+        return f"SELECT count(*) FROM tasks WHERE ({query.where}){ids[0].format('tasks.id')}", (*query.params, *ids[1])
+    joined = "JOIN tasks ON tasks.id = tasks_fts.rowid " if query.filter_where != "1" else ""
+    return (f"SELECT (SELECT count(*) FROM tasks_fts {joined}WHERE tasks_fts MATCH ? AND ({query.filter_where})"
+            f"{ids[0].format('tasks_fts.rowid')}) + (SELECT count(*) FROM tasks WHERE ({query.filter_where}) "
+            f"AND {query.unindexed}{ids[0].format('tasks.id')})",
+            (query.match, *query.filter_params, *ids[1], *query.filter_params, *query.unindexed_params, *ids[1]))
 
 
 def catch_up_search(conn, limit=None):
@@ -128,7 +201,7 @@ def _before(conn, deadline, sql, params):
         conn.set_progress_handler(None, 0)
 
 
-def _count_in_runs(conn, count_between, params, bound, deadline):
+def _count_in_runs(conn, query, bound, deadline):
     """(count, exact) summed over runs of _COUNT_RUN ids, stopping past `bound` or at `deadline`."""
     low, high = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
     if low is None:
@@ -137,7 +210,7 @@ def _count_in_runs(conn, count_between, params, bound, deadline):
     while start <= high:
         if counted > bound or time.monotonic() > deadline:
             return counted, False
-        counted += conn.execute(count_between, (*params, start, start + _COUNT_RUN - 1)).fetchone()[0]
+        counted += conn.execute(*_counting(query, (start, start + _COUNT_RUN - 1))).fetchone()[0]
         start += _COUNT_RUN
     return counted, True
 

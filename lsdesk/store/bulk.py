@@ -4,7 +4,6 @@ mixin of ProjectStore)."""
 
 import json
 
-from lsdesk.store.browse import catch_up_search
 from lsdesk.store.common import bump, compact_json, completion_state, now
 from lsdesk.store.completions import delete_task_completion_rows
 from lsdesk.store.review import keep_one_ground_truth
@@ -21,8 +20,6 @@ class TaskBulk:
         {"action", "tasks", ...what it changed}."""
         stamp = now()
         with self._write() as conn:
-            if query is not None and query.search:
-                catch_up_search(conn)
             task_ids = _selected(conn, ids, query, exclude)
             changed = BULK_ACTIONS[action](conn, task_ids, stamp)
         return {"action": action, "tasks": len(task_ids), **changed}

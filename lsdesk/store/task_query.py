@@ -8,13 +8,21 @@ counters and their partial indexes, scores through tasks.score, agreement throug
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from lsdesk.errors import LsdeskError
+from lsdesk.store.schema import SEARCH_TEXT
+from lsdesk.store.search_tail import tokens
 
 MAX_FILTER_ITEMS = 50
 _SQLITE_INTEGERS = 1 << 63
+# Tasks past this mark are not in the full-text index yet (imports write nothing to it; a background indexer
+# catches up): a search reads their text one by one, matching as the index would (store/search_tail.py).
+SEARCH_MARK = "(SELECT value FROM counters WHERE name = 'search_indexed')"
+# A task whose stored data is ASCII (as many bytes as characters) can only match when its lower-cased text
+# holds every folded search token: checked in SQL first, the search text is built for far fewer tasks.
+_ASCII_DATA = "length(CAST(tasks.data AS BLOB)) = length(tasks.data)"
 MAX_ID_LIST = 100_000
 _STATES = {
     "labeled": "tasks.completions > tasks.cancelled",
@@ -84,19 +92,27 @@ class QueryInvalid(LsdeskError):
 @dataclass(frozen=True)
 class TaskQuery:
     """A condition on `tasks` and an ORDER BY, each with its parameters; `search` says whether it reads the
-    full-text index (which must be caught up first)."""
+    full-text index (and the tasks past it: `unindexed`)."""
 
     where: str = "1"
     params: tuple = ()
     segments: tuple = (("1", "tasks.id"),)  # (which tasks, ORDER BY) runs, read one after the other
     order_params: tuple = ()
     match: str | None = None  # the FTS5 query of the search words
+    unindexed: str = "0"  # the search's condition on the tasks past the index (unindexed_match)
+    unindexed_params: tuple = ()
     filter_where: str = "1"  # `where` without the search
     filter_params: tuple = ()
 
     @property
     def search(self):
         return self.match is not None
+
+    @property
+    def found_ids(self):
+        """(SQL selecting the ids the search words match, indexed then not yet indexed, its parameters)."""
+        return ("SELECT rowid AS id FROM tasks_fts WHERE tasks_fts MATCH ? "
+                f"UNION ALL SELECT tasks.id FROM tasks WHERE {self.unindexed}", (self.match, *self.unindexed_params))
 
     @property
     def filtered(self):
@@ -107,21 +123,39 @@ def task_query(filter_spec=None, search=None, order="id"):
     """The TaskQuery of a parsed filter ({"conjunction", "items"} or None), search words and an order name."""
     filter_where, filter_params = filter_condition(filter_spec)
     where, params = filter_where, filter_params
+    words = search_words(search or "")
     match = search_expression(search or "")
-    if match:
-        where = f"({where}) AND tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)"
-        params = (*params, match)
     segments, order_params = order_segments(order)
-    return TaskQuery(where, params, segments, order_params, match, filter_where, filter_params)
+    query = TaskQuery(where, params, segments, order_params, filter_where=filter_where, filter_params=filter_params)
+    if not match:
+        return query
+    unindexed, unindexed_params = unindexed_match(words)
+    query = replace(query, match=match, unindexed=unindexed, unindexed_params=unindexed_params)
+    # Read row by row (an export or a bulk action goes through the tasks in id order), the tasks past the
+    # index are matched as they come: a union of every match would be made again for each run of ids.
+    return replace(query, where=f"({where}) AND (tasks.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?) "
+                                f"OR ({unindexed}))", params=(*params, match, *unindexed_params))
+
+
+def search_words(text):
+    """The words of a search: what FTS5's unicode61 tokenizer keeps (letters and digits), at most 32."""
+    return re.findall(r"[^\W_]+", text)[:32]
+
+
+def unindexed_match(words):
+    """(condition, parameters) selecting the tasks past the full-text index that the search words match."""
+    folded = sorted({token for word in words for token in tokens(word)})
+    holds_tokens = " AND ".join(["instr(lower(tasks.data), ?)"] * len(folded)) or "1"
+    return (f"tasks.id > {SEARCH_MARK} AND (NOT {_ASCII_DATA} OR ({holds_tokens})) "
+            f"AND search_tail_match({SEARCH_TEXT.format(data='tasks.data')}, ?)", (*folded, json.dumps(words)))
 
 
 def search_expression(text):
     """An FTS5 query where every word must match (the last as a prefix), or None when there are no words.
 
-    Words are what FTS5's unicode61 tokenizer keeps (letters and digits); each is quoted, so nothing a
-    user types (quotes, `*`, `-`, NEAR, AND) is read as query syntax.
+    Each word is quoted, so nothing a user types (quotes, `*`, `-`, NEAR, AND) is read as query syntax.
     """
-    words = re.findall(r"[^\W_]+", text)[:32]
+    words = search_words(text)
     if not words:
         return None
     return " ".join(f'"{word}"' for word in words) + "*"
