@@ -460,3 +460,27 @@ def test_the_search_index_catches_up_in_runs_of_tasks(tmp_path, monkeypatch):
     assert store.browse_count(task_query(None, "odd")) == (25, True)
     assert store.browse_ids(task_query(None, "row", "-id"), 1, 3) == [50, 49, 48]
     store.close()
+
+
+def test_non_ascii_search_words_and_filter_values_are_read_as_the_utf8_the_url_carries(project):
+    api, ids = project
+    assert names(api, ids, search="café") == ["cafe"]
+    assert names(api, ids, search="CAFÉ") == ["cafe"]
+    assert names(api, ids, filter=one("data.text", "contains", "é au")) == ["cafe"]
+    assert api.get("/api/tasks?search=%FF%FE").status == 400
+
+
+def test_form_fields_and_import_parameters_are_read_as_utf8(api):
+    config = '<View><Text name="t" value="$texte"/><Choices name="c" toName="t"><Choice value="Négatif"/></Choices></View>'
+    answer = api.request("POST", "/api/project/config", body=urllib.parse.urlencode({"label_config": config}).encode(),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == 201, answer
+    assert api.get("/api/project").json["config"]["label_config"] == config
+    answer = api.post("/api/project/import?" + urllib.parse.urlencode({"map": "phrase_é:texte"}),
+                      json=[{"phrase_é": "bonjour"}])
+    assert answer.status == 201, answer
+    assert api.get(f"/api/tasks/{answer.json['new_task_ids'][0]}").json["data"] == {"texte": "bonjour"}
+    answer = api.request("POST", "/api/project", body=urllib.parse.urlencode({"desc": "Données été"}).encode(),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == 201, answer
+    assert answer.json["title"] == "Données été"

@@ -2,11 +2,11 @@
 
 import time
 
-from bottle import HTTPResponse, request, static_file
+from bottle import HTTPResponse, static_file
 
 from lsdesk import __version__
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, json_response, no_content, param
+from lsdesk.api.http import ApiError, json_response, no_content, param, query_text
 from lsdesk.api.project import submitted_config
 from lsdesk.formats.examples import example_file, example_task, time_series_csv
 from lsdesk.project_view import current_config, validated_config
@@ -36,7 +36,7 @@ def validate_config(store):
 
 def import_example(store):
     """One sample task's data for the config given (label_config), as 0.8 did for its setup page."""
-    xml = request.query.get("label_config")
+    xml = query_text("label_config")
     if xml is None:
         xml = submitted_config()
     return json_response(example_task(validated_config(store, xml)))

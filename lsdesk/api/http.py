@@ -119,10 +119,41 @@ def _json_type(value):
 
 def param(name, default=None):
     """A query-string (or form) parameter."""
-    value = request.query.get(name)
+    value = query_text(name)
     if value is None and request.content_type.startswith("application/x-www-form-urlencoded"):
-        value = request.forms.get(name)
+        value = form_text(name)
     return default if value is None else value
+
+
+def query_text(name):
+    """A query-string parameter as the UTF-8 text the URL carries, or None."""
+    return _utf8(name, request.query.get(name))
+
+
+def query_texts(name):
+    """Every value of a repeated query-string parameter, as UTF-8 text."""
+    return [_utf8(name, value) for value in request.query.getall(name)]
+
+
+def form_text(name):
+    """A form field (urlencoded or multipart) as UTF-8 text, or None."""
+    return _utf8(name, request.forms.get(name))
+
+
+def params_text():
+    """Every form field and query-string parameter (the query's win), as UTF-8 text."""
+    return {name: _utf8(name, source[name]) for source in (request.forms, request.query) for name in source}
+
+
+def _utf8(name, value):
+    """Bottle hands parameters over as PEP 3333's native strings, each byte a latin-1 character; clients send
+    UTF-8 (browsers and curl percent-encode it), so "café" would arrive as "cafÃ©"."""
+    if value is None:
+        return None
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise ApiError(400, f"Parameter {name} is not UTF-8 text") from None
 
 
 def int_param(name, default, minimum=None, status=400):

@@ -9,15 +9,15 @@ import urllib.request
 from bottle import request
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, body_stream, json_response
+from lsdesk.api.http import ApiError, body_stream, form_text, json_response, query_text, query_texts
 from lsdesk.api.multipart import boundary_of, file_parts
 from lsdesk.importer import DUPLICATES, REQUEST_BODY, ImportRejected, import_files, parse_key_map
 from lsdesk.project_view import current_config
 
 
 def import_tasks(store):
-    key_map = parse_key_map(request.query.getall("map"))
-    duplicates = request.query.get("duplicates") or "import"
+    key_map = parse_key_map(query_texts("map"))
+    duplicates = query_text("duplicates") or "import"
     if duplicates not in DUPLICATES:
         raise ApiError(400, f"duplicates must be one of {', '.join(DUPLICATES)}, got {duplicates!r}")
     kind = request.content_type.split(";")[0].strip().lower()
@@ -27,8 +27,8 @@ def import_tasks(store):
         boundary, charset = boundary_of(request.environ.get("CONTENT_TYPE", ""))  # content_type is lowercased
         files = [(_file_name(name, filename), stream)
                  for name, filename, stream in file_parts(body_stream(), boundary, charset)]
-    elif kind == "application/x-www-form-urlencoded" and request.forms.get("url"):
-        files = [_download(request.forms.get("url"))]
+    elif kind == "application/x-www-form-urlencoded" and form_text("url"):
+        files = [_download(form_text("url"))]
     else:
         files = []
     if not files:
@@ -37,7 +37,7 @@ def import_tasks(store):
     try:
         summary = import_files(store, files, current_config(store), key_map, duplicates)
     except ImportRejected as rejected:
-        if request.query.get("explain") not in ("1", "true"):
+        if query_text("explain") not in ("1", "true"):
             raise
         return json_response(rejected.explained_body(), status=rejected.status)
     return json_response(summary, status=201)

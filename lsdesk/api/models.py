@@ -5,10 +5,9 @@ may take long (predicting many tasks, training) runs as a background job (/api/j
 request that starts it waits a few seconds, so a quick job answers as 0.8 did.
 """
 
-from bottle import request
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, json_response, no_content, param, read_json, read_json_object
+from lsdesk.api.http import ApiError, json_response, no_content, param, query_texts, read_json, read_json_object
 from lsdesk.api.project import config_line, request_origin
 from lsdesk.jobs import CANCELLED, DONE, FAILED
 from lsdesk.ml.backends import (NotConnected, check_can_train, predict_task, prediction_work, reachable, statuses,
@@ -84,7 +83,7 @@ def predict_data(store, backends):
 def _requested_task_ids(store):
     """task_ids of mode=specific_tasks: a JSON list or {"task_ids": [...]} body, ?task_ids=1,2,3 or
     ?task_ids=1&task_ids=2."""
-    raw = ",".join(request.query.getall("task_ids")) or param("task_ids")
+    raw = ",".join(query_texts("task_ids")) or param("task_ids")
     if raw is not None:
         try:
             ids = [int(part) for part in raw.split(",") if part.strip()]

@@ -5,7 +5,8 @@ import os
 from bottle import HTTPResponse, redirect, request
 
 from lsdesk import settings as defaults
-from lsdesk.api.http import ApiError, is_json_request, json_response, param, read_json, read_json_object
+from lsdesk.api.http import (ApiError, form_text, is_json_request, json_response, param, params_text, query_text,
+                             read_json, read_json_object)
 from lsdesk.ml.backends import connect
 from lsdesk.project_view import current_config, save_config, serialize
 from lsdesk.store.schema import ProjectFileError
@@ -46,7 +47,7 @@ def _body_or_params():
         if not isinstance(body, dict):
             raise ApiError(400, "The request body must be a JSON object")
         return body
-    return {**request.forms, **request.query}
+    return params_text()
 
 
 def expert_instruction(store):
@@ -120,7 +121,7 @@ def submitted_config():
     if kind == "application/json":
         body = read_json(required=False)
         return body.get("label_config") if isinstance(body, dict) else None
-    return request.forms.get("label_config") or request.query.get("label_config")
+    return form_text("label_config") or query_text("label_config")
 
 
 def post_config(store):
