@@ -74,7 +74,7 @@ def import_task_rows(conn, tasks, duplicates="import"):
                     added = [prediction_row(task_id, p, started, new_uuid()) for p in task["predictions"]]
                     prediction_rows += added
                     prediction_count += len(added)
-                    score = mean_score(row[3] for row in added)
+                    score = mean_score([row[3] for row in added])
                 rows.add_full(task_id, data, None if meta is None else encode(meta), completions, cancelled,
                               completed_at, score)
             task_id += 1
