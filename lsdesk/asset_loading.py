@@ -26,12 +26,6 @@ _TAG = re.compile(r"<\s*([A-Za-z][\w-]*)")
 # Config tags that share a module with another tag (as in assets/editor/registry.js).
 _TAG_ALIASES = {"audioplus": "audio"}
 
-# What each page imports beyond its own module's tree, before it knows the project's config.
-PAGE_MODULES = {
-    "label": ("pages/label.js", "editor/editor.js"),
-}
-
-
 class ModuleGraph:
     """The static import tree of the modules under `root` (paths relative to it, with "/"), read from
     the files and read again when a file changes."""

@@ -30,10 +30,24 @@ def test_the_label_page_names_its_modules_and_the_configs_tag_modules_up_front(a
     assert '"/assets/' not in text  # nothing left unversioned: one copy of each module
 
 
-def test_other_pages_name_only_the_apps_own_modules(api):
+def test_other_pages_name_their_own_modules(api):
     api.post("/api/project/config", json={"label_config": IMAGE_CONFIG})
-    _, _, _, preloaded = page_files(api, "/tasks")
-    assert "app.js" in preloaded and "editor/editor.js" not in preloaded and "tags/image.js" not in preloaded
+    _, text, _, preloaded = page_files(api, "/tasks")
+    assert {"app.js", "pages/tasks.js"} <= set(preloaded) and "editor/editor.js" not in preloaded
+    assert "tags/image.js" not in preloaded and "/api/project/next" not in text
+    _, _, _, preloaded = page_files(api, "/label/review")
+    assert {"pages/adjudicate.js", "editor/editor.js"} <= set(preloaded) and "pages/label.js" not in preloaded
+    _, _, _, preloaded = page_files(api, "/")
+    assert preloaded[0] == "app.js"
+
+
+def test_the_label_page_asks_for_the_project_and_the_next_task_as_it_is_parsed(api):
+    _, text, _, _ = page_files(api, "/label")
+    assert '<link rel="preload" href="/api/project" as="fetch" crossorigin>' in text
+    assert '<link rel="preload" href="/api/project/next?if_none=null&amp;draft=1" as="fetch" crossorigin>' in text
+    # A task of its own, or a query's queue: the page asks for something else than the sampler's next.
+    for other in ("/label/3", "/label?query=completed%3Dfalse"):
+        assert "/api/project/next" not in page_files(api, other)[1]
 
 
 def test_this_versions_files_are_kept_for_good_and_another_versions_are_asked_again(api):

@@ -5,7 +5,7 @@ import html
 
 from bottle import HTTPResponse, request, static_file
 
-from lsdesk.asset_loading import PAGE_MODULES, AssetVersion, ModuleGraph
+from lsdesk.asset_loading import AssetVersion, ModuleGraph
 from lsdesk.errors import LsdeskError
 from lsdesk.resources import ASSETS
 
@@ -32,10 +32,12 @@ FOREVER = "public, max-age=31536000, immutable"
 
 def app_page(window, workspace, **_params):
     """The app's one page, whatever its route (the page reads `task_id` from the URL itself): its files
-    under this version's URLs, and the modules its route will import named up front."""
+    under this version's URLs, and the modules and API answers its route will ask for named up front."""
     page = (ASSETS / "index.html").read_text("utf-8")
     links = "".join(f'<link rel="modulepreload" href="/assets/{html.escape(path)}">\n  '
                     for path in MODULES.closure(_entry_modules(request.path, workspace)))
+    links += "".join(f'<link rel="preload" href="{html.escape(url)}" as="fetch" crossorigin>\n  '
+                     for url in _entry_requests(request.path, request.query_string))
     page = page.replace(_APP_SCRIPT, links + _APP_SCRIPT).replace('"/assets/', f'"/v/{VERSION.current()}/assets/')
     answer = HTTPResponse(page)
     answer.set_header("Content-Type", "text/html; charset=UTF-8")
@@ -48,7 +50,8 @@ def versioned_asset(version, path):
     """A file of the frontend, for good when `version` is the current one; an older page's version gets
     today's file, to be asked for again."""
     answer = static_file(path, root=ASSETS)
-    answer.set_header("Cache-Control", FOREVER if version == VERSION.current() and answer.status_code == 200 else "no-cache")
+    kept = version == VERSION.current() and answer.status_code in (200, 304)
+    answer.set_header("Cache-Control", FOREVER if kept else "no-cache")
     return answer
 
 
@@ -61,13 +64,21 @@ def asset(path):
 
 
 def _entry_modules(path, workspace):
-    """The modules the page at `path` imports: the app's, its page's, and on the Label page the editor and
-    the tag modules of the active project's config."""
-    name = path.strip("/").split("/")[0]
-    entries = ["app.js", *PAGE_MODULES.get(name, ())]
-    if name == "label" and not path.endswith("/compare"):
-        try:
-            entries += MODULES.tag_modules(workspace.active().settings()["label_config"])
-        except LsdeskError:
-            pass  # the page says what is wrong with the project
-    return entries
+    """The modules the page at `path` imports as it opens: the app's, its page's (as assets/app.js routes it),
+    and with the editor, on the Label page, the tag modules of the active project's config."""
+    parts = path.strip("/").split("/")
+    if parts[0] != "label":
+        return ["app.js", f"pages/{parts[0]}.js"]
+    if parts[-1] == "compare" or parts[1:] == ["review"]:
+        return ["app.js", "pages/adjudicate.js", "editor/editor.js"]
+    try:
+        tags = MODULES.tag_modules(workspace.active().settings()["label_config"])
+    except LsdeskError:
+        tags = []  # the page says what is wrong with the project
+    return ["app.js", "pages/label.js", "editor/editor.js", *tags]
+
+
+def _entry_requests(path, query_string):
+    """What the page at `path` asks the API for as it opens (the same URLs as its scripts ask, so that the
+    browser hands them the answer it already has): the project, and on /label the sampler's next task."""
+    return ["/api/project", *(["/api/project/next?if_none=null&draft=1"] if path == "/label" and not query_string else [])]

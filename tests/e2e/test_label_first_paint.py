@@ -1,4 +1,4 @@
-"""Opening /label: each module once, from one versioned folder, and the project once."""
+"""Opening /label: each module once, from one versioned folder, and the project and the next task once."""
 
 import re
 
@@ -19,5 +19,7 @@ def test_opening_the_label_page_asks_for_each_module_and_the_project_once(page, 
     assert len(modules) == len(set(modules))  # the editor and its tags exist once on the page
     assert f"/v/{version}/assets/tags/image.js" in modules
     before_image = asked[:asked.index(SAMPLE["image"])]
+    # Asked for by the page's preload links and taken by the page's scripts: once each.
     assert before_image.count("/api/project") == 1
+    assert before_image.count("/api/project/next?if_none=null&draft=1") == 1
 
