@@ -165,5 +165,5 @@ openingProject.catch((error) => {
   projectLink.textContent = "Server unreachable";
   projectLink.title = error.message;
 });
-// The name is asked for once the first page is shown, so that its request never holds that page up.
-show().finally(() => askForNameOnce(document.querySelector(".topbar")));
+show();
+askForNameOnce(document.querySelector(".topbar"));
