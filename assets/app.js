@@ -30,6 +30,7 @@ let project = null;
 let pageName = "";
 let unmountPage = null;
 let visit = 0; // bumped on every navigation, so a page that finishes loading late knows it is gone
+let openingProject = null; // the project asked for as the app opened, for the first page it shows
 
 function findRoute(pathname) {
   for (const route of ROUTES) {
@@ -97,6 +98,8 @@ function shellFor(params, ticket) {
       history[replace ? "replaceState" : "pushState"](null, "", path);
     },
     isCurrent: () => ticket === visit,
+    // The first page shown may take the project the app asked for as it opened rather than ask again.
+    openingProject: ticket === 1 ? openingProject : null,
     projectChanged: refreshProject,
   };
 }
@@ -157,7 +160,8 @@ function followAppLinks(event) {
 
 document.addEventListener("click", followAppLinks);
 window.addEventListener("popstate", show);
-refreshProject().catch((error) => {
+openingProject = refreshProject();
+openingProject.catch((error) => {
   projectLink.textContent = "Server unreachable";
   projectLink.title = error.message;
 });

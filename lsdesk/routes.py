@@ -87,6 +87,7 @@ ROUTES = (
     # Not in the README's table: what the pages themselves fetch.
     ("GET", f"{TASK}/media-problems", folders.media_problems),
     ("GET", "/samples/time-series.csv", helpers.time_series_sample),
-    ("GET HEAD", "/assets/<path:path>", helpers.asset),
+    ("GET HEAD", "/assets/<path:path>", frontend.asset),
+    ("GET HEAD", "/v/<version>/assets/<path:path>", frontend.versioned_asset),
     *(("GET", page, frontend.app_page) for page in frontend.APP_ROUTES),
 )

@@ -71,7 +71,7 @@ function addStylesheet() {
   if (document.querySelector("link[data-lsd-editor]")) return;
   const link = document.createElement("link");
   link.rel = "stylesheet";
-  link.href = "/assets/editor/editor.css";
+  link.href = new URL("editor.css", import.meta.url).href;
   link.dataset.lsdEditor = "";
   document.head.append(link);
 }

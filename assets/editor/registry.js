@@ -15,7 +15,8 @@ export function moduleNameFor(tagName) {
 export async function loadTags(tagNames) {
   const wanted = [...new Set(tagNames.map(moduleNameFor))].filter((name) => !loaded.has(name));
   await Promise.all(wanted.map(async (name) => {
-    const url = `/assets/tags/${name}.js`;
+    // Relative to this module, so the tags come from the same (versioned) folder as the editor.
+    const url = new URL(`../tags/${name}.js`, import.meta.url).href;
     try {
       const module = await import(url);
       loaded.set(name, module.default);

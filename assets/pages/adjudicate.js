@@ -14,7 +14,7 @@ import { errorNotice, infoNotice, runAction } from "../ui/notice.js";
 import { toast } from "../ui/toast.js";
 import { disagreeingControls, formatScore, queueEntry } from "./tasks-disagreement.js";
 
-const EDITOR_MODULE = "/assets/editor/editor.js";
+const EDITOR_MODULE = "../editor/editor.js"; // relative: the same version of the app as this page
 
 export async function mount(root, shell) {
   const view = new CompareView(root, shell);

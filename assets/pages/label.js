@@ -16,7 +16,7 @@ import { afterPaint } from "./label-timing.js";
 import { NextAhead, SessionHistory, queueFromUrl } from "./label-queue.js";
 import { modeText, sidePanels, startingPoint } from "./label-side.js";
 
-const EDITOR_MODULE = "/assets/editor/editor.js";
+const EDITOR_MODULE = "../editor/editor.js"; // relative: the same version of the app as this page
 let editorModule = null;
 let editorLoading = null;
 
@@ -81,7 +81,8 @@ class LabelPage {
       (task) => editorModule?.prefetchMedia(task, this.project.config.label_config));
     const upcoming = rawId === undefined && this.queue.key === "sampling" ? this.queue.next() : null;
     upcoming?.catch(() => {});
-    this.project = await api.get("/api/project");
+    // The app asked for the project as it opened: a page opened with it takes that answer.
+    this.project = await (this.shell.openingProject ?? api.get("/api/project"));
     if (!this.project.config.label_config) {
       this.showMessage(infoNotice("No labeling config yet", "Choose what to label before opening tasks.",
         h("a", { href: "/setup" }, "Set up labeling →")));
@@ -90,6 +91,9 @@ class LabelPage {
     this.history = new SessionHistory(this.project.uuid, this.queue);
     // A query's queue opened without a task starts at its first task, even if this tab walked it before.
     if (rawId === undefined && this.queue.key !== "sampling") this.history.restart();
+    // The first task's pictures load and decode while its tag modules are imported.
+    const config = this.project.config.label_config;
+    upcoming?.then((task) => task && loadEditor().then((editor) => editor.prefetchMedia(task, config))).catch(() => {});
     if (rawId === undefined) await this.continueQueue({ replace: true, upcoming });
     else await this.openTask(rawId);
   }

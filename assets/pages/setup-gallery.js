@@ -79,7 +79,7 @@ export function gallerySection({ onUse }) {
         h("button", { type: "button", class: "primary", onclick: () => onUse(template) }, "Use this template")),
       host);
     try {
-      const { createEditor } = await import("/assets/editor/editor.js");
+      const { createEditor } = await import("../editor/editor.js");
       if (ticket !== previewTicket) return;
       previewEditor = createEditor(host, { config: template.config, task: { id: 0, data: template.data }, result: [], onChange() {} });
       await previewEditor.ready;

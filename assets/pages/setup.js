@@ -127,7 +127,7 @@ export async function mount(root, shell) {
   async function renderPreview(xml, data, current) {
     showPreview(h("p", { class: "loading" }, "Loading the preview…"));
     try {
-      const { createEditor } = await import("/assets/editor/editor.js");
+      const { createEditor } = await import("../editor/editor.js");
       if (!current()) return;
       preview.replaceChildren();
       previewEditor = createEditor(preview, { config: xml, task: { id: 0, data }, result: [], onChange() {} });

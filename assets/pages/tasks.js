@@ -264,8 +264,9 @@ export async function mount(root, shell) {
 }
 
 function loadStylesheet() {
-  if (document.querySelector('link[href="/assets/pages/tasks.css"]')) return;
-  document.head.append(h("link", { rel: "stylesheet", href: "/assets/pages/tasks.css" }));
+  const href = new URL("tasks.css", import.meta.url).href;
+  if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((link) => link.href === href)) return;
+  document.head.append(h("link", { rel: "stylesheet", href }));
 }
 
 // The data keys of the config and of the first tasks, in the order they are first seen.

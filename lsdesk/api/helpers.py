@@ -2,7 +2,7 @@
 
 import time
 
-from bottle import HTTPResponse, static_file
+from bottle import HTTPResponse
 
 from lsdesk import __version__
 from lsdesk import settings as defaults
@@ -10,7 +10,6 @@ from lsdesk.api.http import ApiError, json_response, no_content, param, query_te
 from lsdesk.api.project import submitted_config
 from lsdesk.formats.examples import example_file, example_task, time_series_csv
 from lsdesk.project_view import current_config, validated_config
-from lsdesk.resources import ASSETS
 from lsdesk.templates import gallery
 
 _FILE_TYPES = {"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values",
@@ -74,6 +73,3 @@ def time_series_sample():
         time_format=param("tf") or None, headless=bool(param("headless")))
     return HTTPResponse(csv_text, headers={"Content-Type": "text/csv"})
 
-
-def asset(path):
-    return static_file(path, root=ASSETS)
