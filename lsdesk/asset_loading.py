@@ -26,6 +26,7 @@ _TAG = re.compile(r"<\s*([A-Za-z][\w-]*)")
 # Config tags that share a module with another tag (as in assets/editor/registry.js).
 _TAG_ALIASES = {"audioplus": "audio"}
 
+
 class ModuleGraph:
     """The static import tree of the modules under `root` (paths relative to it, with "/"), read from
     the files and read again when a file changes."""
