@@ -77,13 +77,48 @@ def test_a_json_array_of_plain_tasks_stores_each_one_as_compact_json_would(store
     assert [text for (text,) in texts] == [compact_json(data) for data in datas]
 
 
-def test_a_json_array_sqlite_refuses_goes_in_row_by_row(store):
-    datas = [{"text": "a"}, {"text": "b"}]
-    rows_of = store_tasks._TaskRows("00000000-0000-4000-a000-", 1, hashing=False)
-    refused = store_tasks._TaskBatch(rows_of, [(1, "[" * 5000 + "]" * 5000, datas)], [], [])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(JSON_VALUES, min_size=1, max_size=5),
+       scores=st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-2**53, 2**53),
+                       min_size=1, max_size=5))
+def test_labeled_rows_store_their_bodies_meta_and_scores_exactly(store, values, scores):
+    tasks = [{"data": {"v": value}, "meta": {"m": value},
+              "completions": [{"result": [], "extra": value, "lead_time": score}],
+              "predictions": [{"result": [], "score": score, "model_version": "v1"}]}
+             for value, score in zip(values, scores)]
+    stored = store.import_tasks(iter(tasks))
+    first = stored["first_id"]
+    assert rows(store, f"SELECT data, meta, score FROM tasks WHERE id >= {first} ORDER BY id") == [
+        (compact_json(task["data"]), compact_json(task["meta"]), task["predictions"][0]["score"]) for task in tasks]
+    assert rows(store, f"SELECT body FROM completions WHERE task_id >= {first} ORDER BY id") == [
+        (compact_json(task["completions"][0]),) for task in tasks]
+    assert rows(store, f"SELECT body, score, model_version FROM predictions WHERE task_id >= {first} ORDER BY id") == [
+        (compact_json(task["predictions"][0]), task["predictions"][0]["score"], "v1") for task in tasks]
+
+
+@pytest.mark.parametrize("kind", ["plain tasks", "tasks", "completions"])
+def test_rows_whose_json_array_sqlite_refuses_go_in_one_by_one(store, kind):
+    data = [{"text": "a"}, {"text": "b"}]
+    sql = {"plain tasks": store_tasks._PLAIN_TASKS, "tasks": store_tasks._TASKS,
+           "completions": store_tasks._ROWS["completions"]}[kind]
+    rows_of = {"plain tasks": data, "tasks": [[1, data[0], None, 0, 0, None, None, None],
+                                               [2, data[1], {"m": 1}, 0, 0, None, 0.25, None]],
+               "completions": [[1, {"result": []}, 0, 5, 6], [1, {"result": [1]}, 1, 7, 8]]}[kind]
+    array = store_tasks._Array(store_tasks._filled(sql, prefix="00000000-0000-4000-a000-", stamp=1), 1, rows_of)
+    array.text = "[" * 5000 + "]" * 5000  # deeper than SQLite's JSON parser goes
     with store._write() as conn:
-        refused.write(conn)
-    assert rows(store, "SELECT id, data FROM tasks") == [(1, '{"text":"a"}'), (2, '{"text":"b"}')]
+        if kind == "completions":
+            plain = store_tasks._filled(store_tasks._PLAIN_TASKS, prefix="00000000-0000-4000-a001-", stamp=1)
+            store_tasks._Array(plain, 1, data).write(conn)
+        array.write(conn)
+    if kind == "completions":
+        assert rows(store, "SELECT uuid, task_id, body, was_cancelled, created_at, updated_at FROM completions") == [
+            ("00000000-0000-4000-a000-000000000001", 1, '{"result":[]}', 0, 5, 6),
+            ("00000000-0000-4000-a000-000000000002", 1, '{"result":[1]}', 1, 7, 8)]
+    else:
+        assert rows(store, "SELECT id, data, meta, score FROM tasks") == [
+            (1, '{"text":"a"}', None, None), (2, '{"text":"b"}', '{"m":1}' if kind == "tasks" else None,
+                                               0.25 if kind == "tasks" else None)]
 
 
 def test_completions_and_predictions_get_distinct_uuids(store):

@@ -50,15 +50,21 @@ def batches(items, size=500):
         yield items[start:start + size]
 
 
-def prediction_row(task_id, prediction, stamp, uuid_text=None):
-    """(uuid, task_id, body, score, model_version, created_by, created_at) of a prediction to insert;
-    a new random uuid unless `uuid_text` is given."""
+def prediction_row(task_id, prediction, stamp):
+    """(uuid, task_id, body, score, model_version, created_by, created_at) of a prediction to insert, with a
+    new random uuid."""
+    task_id, body, *rest = prediction_fields(task_id, prediction, stamp)
+    return (str(uuid.uuid4()), task_id, compact_json(body), *rest)
+
+
+def prediction_fields(task_id, prediction, stamp):
+    """[task_id, body, score, model_version, created_by, created_at] of a prediction, its body not yet encoded."""
     score = prediction.get("score")
     if not isinstance(score, (int, float)) or isinstance(score, bool):
         score = None
     body = {k: v for k, v in prediction.items() if k not in ("id", "created_at")}
-    return (uuid_text or str(uuid.uuid4()), task_id, compact_json(body), score,
-            _text_or_none(prediction.get("model_version")), _text_or_none(prediction.get("created_by")), stamp)
+    return [task_id, body, score, _text_or_none(prediction.get("model_version")),
+            _text_or_none(prediction.get("created_by")), stamp]
 
 
 def insert_prediction_rows(conn, rows):

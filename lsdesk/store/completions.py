@@ -162,19 +162,25 @@ def _timestamp(value, fallback):
     return int(seconds)
 
 
-def completion_row(task_id, completion, stamp, imported=True, uuid_text=None):
-    """(uuid, task_id, body, was_cancelled, created_at, updated_at) of a completion to insert; a new random
-    uuid unless `uuid_text` is given.
+def completion_row(task_id, completion, stamp, imported=True):
+    """(uuid, task_id, body, was_cancelled, created_at, updated_at) of a completion to insert, with a new
+    random uuid.
 
     The body is what the client sent minus what the server owns; an imported completion
     keeps its own timestamps.
     """
+    task_id, body, *rest = completion_fields(task_id, completion, stamp, imported)
+    return (str(uuid.uuid4()), task_id, compact_json(body), *rest)
+
+
+def completion_fields(task_id, completion, stamp, imported=True):
+    """[task_id, body, was_cancelled, created_at, updated_at] of a completion, its body not yet encoded."""
     body = {k: v for k, v in completion.items() if k not in _SERVER_COMPLETION_KEYS}
     body.setdefault("lead_time", 0)
     cancelled = bool(completion.get("was_cancelled") or completion.get("skipped"))
     created = _timestamp(completion.get("created_at"), stamp) if imported else stamp
     updated = _timestamp(completion.get("updated_at"), created) if imported else stamp
-    return (uuid_text or str(uuid.uuid4()), task_id, compact_json(body), int(cancelled), created, updated)
+    return [task_id, body, int(cancelled), created, updated]
 
 
 def insert_completion_rows(conn, rows):

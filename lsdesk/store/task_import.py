@@ -1,12 +1,11 @@
 """The SQL of an import: validated tasks written in batches, inside the caller's write transaction.
 
-Where the time goes at a million tasks is per row, so the common row is made cheap: a run of plain tasks (no meta,
-completions or predictions) is encoded as one JSON array and inserted by one statement over `json_each`, and a
-second thread writes each batch while the next one is read and checked.
+Where the time goes at a million tasks is per row, so rows are made cheap: each batch's tasks, completions and
+predictions are encoded as JSON arrays and inserted by one statement per table over `json_each`, and a second
+thread writes each batch while the next one is read and checked.
 """
 
 import gc
-import itertools
 import sqlite3
 import uuid
 from collections import Counter
@@ -15,14 +14,14 @@ from contextlib import contextmanager
 
 from lsdesk import settings as defaults
 from lsdesk.store.bookkeeping import add_key_sets, save_tally, tally_labels
-from lsdesk.store.common import bump, compact_json, data_hash_of, insert_prediction_rows, mean_score, now, prediction_row
-from lsdesk.store.completions import completion_row
+from lsdesk.store.common import bump, compact_json, data_hash_of, mean_score, now, prediction_fields
+from lsdesk.store.completions import completion_fields
 from lsdesk.store.duplicates import DuplicateFinder, DuplicatesFound, hashes_kept
 from lsdesk.store.folders import record_source_file
 from lsdesk.store.review import completions_added_between
 
-# A run of plain tasks at least this long goes in as one JSON array; a shorter one row by row, as a statement
-# over json_each costs about what twenty rows do.
+# A run of plain tasks at least this long goes in as an array of their data alone; a shorter one joins the
+# array of the batch's other tasks (a statement costs about what twenty rows do).
 _MIN_ARRAY_RUN = 32
 
 
@@ -30,22 +29,20 @@ def import_task_rows(conn, tasks, duplicates="import"):
     """Store validated tasks ({"data", "meta", "completions", "predictions"}) inside the caller's write
     transaction; see ProjectStore.import_tasks. Returns the counts and the new ids."""
     started = now()
-    encode = compact_json
     with _cyclic_gc_paused(), _BatchWriter(conn, duplicates == "import") as writer:
         first_id = task_id = next_id(conn, "tasks")
         found = DuplicateFinder(conn, first_id) if duplicates != "import" else None
         # Content hashes are kept once a duplicates check has asked for them (see DATA_HASH_INDEX).
         hashing = found is not None or hashes_kept(conn)
-        rows = _TaskRows(_uuid_prefix(), started, hashing)
-        new_uuid = _uuids(_uuid_prefix())
-        completion_rows, prediction_rows = [], []
+        rows = _Rows(started, hashing)
         key_sets, tally = Counter(), Counter()
         labeled = completion_count = prediction_count = 0
         add_plain, batch_size = rows.add_plain, defaults.IMPORT_BATCH
+        data_hash = None
         for item, task in enumerate(tasks):
             data, meta = task["data"], task.get("meta")
             if hashing:
-                data_text = encode(data)
+                data_text = compact_json(data)
                 data_hash = data_hash_of(data_text)
                 if found is not None and found.seen(item, data_hash, data_text, task_id):
                     continue
@@ -57,33 +54,31 @@ def import_task_rows(conn, tasks, duplicates="import"):
                 record_source_file(conn, task_id, task["source_file"])
             key_sets[tuple(data)] += 1
             if meta is None and not task.get("completions") and not task.get("predictions"):
-                add_plain(task_id, data)
+                add_plain(task_id, data, data_hash)
             else:
                 completions, cancelled, completed_at, score = 0, 0, None, None
                 if task.get("completions"):
                     for completion in task["completions"]:
-                        row = completion_row(task_id, completion, started, uuid_text=new_uuid())
-                        completion_rows.append(row)
+                        fields = completion_fields(task_id, completion, started)
+                        rows.completions.append(fields)
                         tally_labels(completion["result"], tally, +1)
-                        cancelled += row[3]
-                        completed_at = max(completed_at or row[4], row[4])
+                        cancelled += fields[2]
+                        completed_at = max(completed_at or fields[3], fields[3])
                     completions = len(task["completions"])
                     completion_count += completions
                     labeled += 1
                 if task.get("predictions"):
-                    added = [prediction_row(task_id, p, started, new_uuid()) for p in task["predictions"]]
-                    prediction_rows += added
+                    added = [prediction_fields(task_id, p, started) for p in task["predictions"]]
+                    rows.predictions += added
                     prediction_count += len(added)
-                    score = mean_score([row[3] for row in added])
-                rows.add_full(task_id, data, None if meta is None else encode(meta), completions, cancelled,
-                              completed_at, score)
+                    score = mean_score([fields[2] for fields in added])
+                rows.full.append([task_id, data, meta, completions, cancelled, completed_at, score, data_hash])
             task_id += 1
-            if rows.count >= batch_size:
-                writer.write(rows.taken(), completion_rows, prediction_rows)
-                completion_rows, prediction_rows = [], []
+            if len(rows.full) + rows.plain_count >= batch_size:
+                writer.write(rows.taken())
                 if found is not None:
                     found.flushed()
-        writer.write(rows.taken(), completion_rows, prediction_rows)
+        writer.write(rows.taken())
         writer.wait()
         if found is not None and duplicates == "ask" and found.count:
             raise DuplicatesFound(found.count, found.items, found.examples)
@@ -130,13 +125,6 @@ def _uuid_prefix():
     return f"{hex_digits[:8]}-{hex_digits[8:12]}-4{hex_digits[13:16]}-a{hex_digits[17:20]}-"
 
 
-def _uuids(prefix):
-    """A function giving the uuids of one import's completions and predictions: `prefix` and a count
-    (uuid.uuid4() costs ~6 µs each, more than the rest of a completion's row)."""
-    numbers = itertools.count(1)
-    return lambda: f"{prefix}{next(numbers):012x}"
-
-
 def _store_upload(conn, upload, stamp):
     """Keep an uploaded file in the project; the same bytes are stored once under any names."""
     conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)",
@@ -145,39 +133,37 @@ def _store_upload(conn, upload, stamp):
                  (upload.name, upload.sha256, upload.mime, stamp))
 
 
-class _TaskRows:
-    """One batch of an import's task rows, in three shapes that cost less the more they leave to constants:
-    - runs of plain tasks with consecutive ids, kept as their data; at the batch's end a long run becomes one
-      JSON array that a single INSERT ... SELECT over json_each splits into rows (SQLite renders each element
-      exactly as compact_json does, since it copies the array's tokens), a short one becomes plain rows;
-    - plain rows (id, data text, data hash), for plain tasks whose hash is kept or whose run is short;
-    - full rows (id, data text, meta, timestamp, completions, cancelled, completed_at, score, data hash).
-    SQLite formats each uuid from the import's prefix and the id."""
+class _Rows:
+    """One batch of an import's rows, gathered as Python values and written as JSON arrays that one
+    INSERT ... SELECT over json_each splits into rows. Besides being cheaper per row than a bound INSERT, such a
+    statement runs in SQLite from start to end: the writer thread never waits for the GIL the reading thread holds.
+    SQLite renders a nested object or list exactly as compact_json does (it copies the array's tokens), and reads
+    a number back as the very value Python wrote.
 
-    def __init__(self, uuid_prefix, stamp, hashing):
-        columns = ("INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
-                   "completed_at, score, data_hash) ")
-        uuid_of = f"'{uuid_prefix}' || printf('%012x', {{id}})"
-        plain = f"NULL, {int(stamp)}, {int(stamp)}, 0, 0, NULL, NULL"
-        self.array_insert = (columns + f"SELECT ?1 + key, {uuid_of.format(id='?1 + key')}, value, {plain}, NULL "
-                             "FROM json_each(?2)")
-        self.plain_insert = columns + f"VALUES (?1, {uuid_of.format(id='?1')}, ?2, {plain}, ?3)"
-        self.full_insert = columns + f"VALUES (?1, {uuid_of.format(id='?1')}, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)"
-        self.stamp = stamp
-        self.hashing = hashing
+    Plain tasks (no meta, completions or predictions) come in runs of consecutive ids, kept as their data alone;
+    a short run becomes rows of the other tasks' shape. Every uuid is the import's prefix for its table and a
+    number, formatted by SQLite."""
+
+    def __init__(self, stamp, hashing):
+        self.stamp, self.hashing = stamp, hashing
+        self.prefixes = {table: _uuid_prefix() for table in ("tasks", "completions", "predictions")}
+        self.numbers = {"completions": 1, "predictions": 1}  # the uuid number of the next batch's first row
         self._clear()
 
     def _clear(self):
-        self.runs, self.plain, self.full = [], [], []
-        self.count = 0
+        self.runs = []  # (first id, [data, ...]) of plain tasks without a kept hash
+        self.plain_count = 0  # tasks in runs
         self._run, self._run_next = None, None  # the newest run's data and the id that would extend it
+        self.full = []  # [id, data, meta, completions, cancelled, completed_at, score, data_hash]
+        self.completions = []  # completion_fields
+        self.predictions = []  # prediction_fields
 
-    def add_plain(self, task_id, data):
-        self.count += 1
+    def add_plain(self, task_id, data, data_hash):
         if self.hashing:
-            text = compact_json(data)
-            self.plain.append((task_id, text, data_hash_of(text)))
-        elif task_id == self._run_next:
+            self.full.append([task_id, data, None, 0, 0, None, None, data_hash])
+            return
+        self.plain_count += 1
+        if task_id == self._run_next:
             self._run.append(data)
             self._run_next += 1
         else:
@@ -185,45 +171,80 @@ class _TaskRows:
             self._run_next = task_id + 1
             self.runs.append((task_id, self._run))
 
-    def add_full(self, task_id, data, meta_text, completions, cancelled, completed_at, score):
-        self.count += 1
-        text = compact_json(data)
-        self.full.append((task_id, text, meta_text, self.stamp, completions, cancelled, completed_at, score,
-                          data_hash_of(text) if self.hashing else None))
-
     def taken(self):
-        """This batch as _TaskBatch (the JSON arrays encoded here, in the reading thread); the next starts empty."""
-        arrays = []
+        """This batch's statements, their JSON encoded here, in the reading thread; the next batch starts empty."""
+        tasks, stamp = self.prefixes["tasks"], int(self.stamp)
+        full, statements = self.full, []
         for first_id, datas in self.runs:
             if len(datas) >= _MIN_ARRAY_RUN:
-                arrays.append((first_id, compact_json(datas), datas))
+                statements.append(_Array(_filled(_PLAIN_TASKS, prefix=tasks, stamp=stamp), first_id, datas))
             else:
-                self.plain += [(task_id, compact_json(data), None) for task_id, data in enumerate(datas, first_id)]
-        batch = _TaskBatch(self, arrays, self.plain, self.full)
+                full += [[task_id, data, None, 0, 0, None, None, None] for task_id, data in enumerate(datas, first_id)]
+        if full:
+            statements.append(_Array(_filled(_TASKS, prefix=tasks, stamp=stamp), 0, full))
+        for table, rows in (("completions", self.completions), ("predictions", self.predictions)):
+            if rows:
+                statements.append(_Array(_filled(_ROWS[table], prefix=self.prefixes[table]), self.numbers[table], rows))
+                self.numbers[table] += len(rows)
         self._clear()
-        return batch
+        return statements
 
 
-class _TaskBatch:
-    """The statements of one batch of task rows (see _TaskRows)."""
+def _filled(statements, **values):
+    return tuple(statement.format(**values) for statement in statements)
 
-    def __init__(self, rows, arrays, plain, full):
-        self.array_insert, self.plain_insert, self.full_insert = rows.array_insert, rows.plain_insert, rows.full_insert
-        self.arrays, self.plain, self.full = arrays, plain, full
+
+def _items(indexes):
+    return ", ".join(f"json_extract(value, '$[{index}]')" for index in indexes)
+
+
+# Each (from a JSON array in ?2, from one row's values bound as ?2, ?3, ...): ?1 is the first row's id or uuid number.
+_UUID = "'{prefix}' || printf('%012x', ?1{plus_key})"
+_TASK_COLUMNS = ("INSERT INTO tasks (id, uuid, data, meta, created_at, updated_at, completions, cancelled, "
+                 "completed_at, score, data_hash) ")
+_PLAIN_TASKS = (  # the array holds each task's data
+    _TASK_COLUMNS + f"SELECT ?1 + key, {_UUID.format(prefix='{prefix}', plus_key=' + key')}, value, NULL, "
+    "{stamp}, {stamp}, 0, 0, NULL, NULL, NULL FROM json_each(?2)",
+    _TASK_COLUMNS + f"VALUES (?1, {_UUID.format(prefix='{prefix}', plus_key='')}, ?2, NULL, "
+    "{stamp}, {stamp}, 0, 0, NULL, NULL, NULL)")
+_TASKS = (  # [id, data, meta, completions, cancelled, completed_at, score, data_hash]
+    _TASK_COLUMNS + "SELECT json_extract(value, '$[0]'), '{prefix}' || printf('%012x', json_extract(value, '$[0]')), "
+    + _items([1, 2]) + ", {stamp}, {stamp}, " + _items(range(3, 8)) + " FROM json_each(?2)",
+    _TASK_COLUMNS + "VALUES (?2, '{prefix}' || printf('%012x', ?2), ?3, ?4, {stamp}, {stamp}, ?5, ?6, ?7, ?8, ?9)")
+_ROWS = {
+    "completions": (  # completion_fields
+        "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
+        f"SELECT {_UUID.format(prefix='{prefix}', plus_key=' + key')}, {_items(range(5))} FROM json_each(?2)",
+        "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
+        f"VALUES ({_UUID.format(prefix='{prefix}', plus_key='')}, ?2, ?3, ?4, ?5, ?6)"),
+    "predictions": (  # prediction_fields
+        "INSERT INTO predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
+        f"SELECT {_UUID.format(prefix='{prefix}', plus_key=' + key')}, {_items(range(6))} FROM json_each(?2)",
+        "INSERT INTO predictions (uuid, task_id, body, score, model_version, created_by, created_at) "
+        f"VALUES ({_UUID.format(prefix='{prefix}', plus_key='')}, ?2, ?3, ?4, ?5, ?6, ?7)"),
+}
+
+
+class _Array:
+    """One INSERT ... SELECT over json_each of `rows`, encoded at once: `sql` is (that statement, the same for
+    one row's values bound), ?1 = `first`."""
+
+    def __init__(self, sql, first, rows):
+        (self.sql, self.one_row_sql), self.first, self.rows = sql, first, rows
+        self.text = compact_json(rows)
 
     def write(self, conn):
-        for first_id, array_text, datas in self.arrays:
-            try:
-                conn.execute(self.array_insert, (first_id, array_text))
-            except sqlite3.OperationalError as error:
-                # JSON SQLite's parser refuses though Python wrote it (nesting past SQLite's depth limit):
-                # the failed statement left nothing behind, so these tasks go in row by row.
-                if "JSON" not in str(error):
-                    raise
-                conn.executemany(self.plain_insert, [(task_id, compact_json(data), None)
-                                                     for task_id, data in enumerate(datas, first_id)])
-        conn.executemany(self.plain_insert, self.plain)
-        conn.executemany(self.full_insert, self.full)
+        try:
+            conn.execute(self.sql, (self.first, self.text))
+        except sqlite3.OperationalError as error:
+            # JSON SQLite's parser refuses though Python wrote it (nesting past SQLite's depth limit): the failed
+            # statement left nothing behind, so these rows go in one by one, their values bound.
+            if "JSON" not in str(error):
+                raise
+            conn.executemany(self.one_row_sql, [
+                (number, *(value if value is None or isinstance(value, (str, int, float)) else compact_json(value)
+                           for value in (row if isinstance(row, list) else [row])))
+                for number, row in enumerate(self.rows, self.first)])
 
 
 class _BatchWriter:
@@ -237,12 +258,12 @@ class _BatchWriter:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="import-writes") if background else None
         self._pending = None
 
-    def write(self, task_batch, completion_rows, prediction_rows):
+    def write(self, statements):
         self.wait()
         if self._pool is None:
-            _write_batch(self._conn, task_batch, completion_rows, prediction_rows)
+            _write_batch(self._conn, statements)
         else:
-            self._pending = self._pool.submit(_write_batch, self._conn, task_batch, completion_rows, prediction_rows)
+            self._pending = self._pool.submit(_write_batch, self._conn, statements)
 
     def wait(self):
         """Until the batch under way is written; raises what writing it raised."""
@@ -264,10 +285,7 @@ class _BatchWriter:
                 self._pool.shutdown()
 
 
-def _write_batch(conn, task_batch, completion_rows, prediction_rows):
+def _write_batch(conn, statements):
     """Insert one batch of an import's rows."""
-    task_batch.write(conn)
-    conn.executemany(
-        "INSERT INTO completions (uuid, task_id, body, was_cancelled, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)", completion_rows)
-    insert_prediction_rows(conn, prediction_rows)
+    for statement in statements:
+        statement.write(conn)
