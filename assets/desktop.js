@@ -2,6 +2,7 @@
 // and the actions that work in both the window and a plain browser.
 
 import { api } from "./api.js";
+import { toast } from "./ui/toast.js";
 
 // pywebview announces its API with a `pywebviewready` event; a plain browser never does,
 // so after this long without the event we take it we are in a browser.
@@ -61,4 +62,14 @@ export async function revealInFileManager(path) {
   const bridge = await desktopApi();
   if (bridge) return callDesktop(bridge, "reveal_in_file_manager", path);
   return api.post("/api/desktop/reveal", { path });
+}
+
+// What a Reveal button does: show the file and say where, or say what went wrong.
+export async function revealAndSay(path) {
+  try {
+    const shown = await revealInFileManager(path);
+    if (shown) toast(`Shown in the file manager: ${shown.path}`);
+  } catch (error) {
+    toast(error.message, "error");
+  }
 }

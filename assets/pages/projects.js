@@ -3,7 +3,7 @@
 // save-a-copy dialogs.
 
 import { api } from "../api.js";
-import { callDesktop, desktopApi, revealInFileManager } from "../desktop.js";
+import { callDesktop, desktopApi, revealAndSay } from "../desktop.js";
 import { annotatorPanel } from "../ui/annotator.js";
 import { formatDate, formatNumber, h, pageHeading } from "../ui/dom.js";
 import { errorNotice } from "../ui/notice.js";
@@ -99,16 +99,8 @@ function projectAction(project, switchTo) {
 }
 
 function revealButton(project) {
-  async function reveal() {
-    try {
-      const shown = await revealInFileManager(project.path);
-      if (shown) toast(`Shown in the file manager: ${shown.path}`);
-    } catch (error) {
-      toast(error.message, "error");
-    }
-  }
   // The name starts with the visible text, so voice control finds it, and ends with which file.
-  return h("button", { type: "button", onclick: reveal, "aria-label": `Reveal in file manager: ${project.title ?? project.path}` },
+  return h("button", { type: "button", onclick: () => revealAndSay(project.path), "aria-label": `Reveal in file manager: ${project.title ?? project.path}` },
     "Reveal in file manager");
 }
 

@@ -2,7 +2,7 @@
 // whether the Label page offers Skip; where its file lives; and deleting the project with its file.
 
 import { api } from "../api.js";
-import { revealInFileManager } from "../desktop.js";
+import { revealAndSay } from "../desktop.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { h, pageHeading } from "../ui/dom.js";
 import { errorNotice } from "../ui/notice.js";
@@ -67,19 +67,11 @@ function field(id, label, control, hint = "") {
 }
 
 function fileSection(project) {
-  async function reveal() {
-    try {
-      const shown = await revealInFileManager(project.path);
-      if (shown) toast(`Shown in the file manager: ${shown.path}`);
-    } catch (error) {
-      toast(error.message, "error");
-    }
-  }
   return h("section", { class: "panel settings-file", "aria-labelledby": "file-heading" },
     h("h2", { id: "file-heading" }, "Project file"),
     h("p", {}, "Everything of this project (config, tasks, completions, uploads) is in one file:"),
     h("p", { class: "path", id: "settings-path" }, project.path),
-    h("div", { class: "buttons" }, h("button", { type: "button", onclick: reveal }, "Reveal in file manager")),
+    h("div", { class: "buttons" }, h("button", { type: "button", onclick: () => revealAndSay(project.path) }, "Reveal in file manager")),
     h("p", { class: "hint" }, "Copy the file to back the project up or to hand it to someone; the Projects page opens copies."));
 }
 
