@@ -106,9 +106,11 @@ function objectValueKeys(config) {
 export function instructionsBlock(project) {
   const text = (project.instruction ?? project.config?.instruction ?? "").trim();
   if (!text) return null;
-  const block = h("details", { class: "label-instructions" },
-    h("summary", {}, "Instructions"), h("div", { class: "instructions-text" }, text));
+  // Remembered as the person clicks (or presses Enter on) the summary, before the block toggles: the
+  // toggle event comes a task later, and a reload in between would forget the choice.
+  const summary = h("summary", {}, "Instructions");
+  const block = h("details", { class: "label-instructions" }, summary, h("div", { class: "instructions-text" }, text));
   block.open = localStorage.getItem(INSTRUCTIONS_CLOSED_KEY) !== "1";
-  block.addEventListener("toggle", () => localStorage.setItem(INSTRUCTIONS_CLOSED_KEY, block.open ? "0" : "1"));
+  summary.addEventListener("click", () => localStorage.setItem(INSTRUCTIONS_CLOSED_KEY, block.open ? "1" : "0"));
   return block;
 }
